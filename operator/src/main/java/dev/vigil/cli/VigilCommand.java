@@ -1,0 +1,5 @@
+package dev.vigil.cli;
+
+public class VigilCommand {
+  public static void main(String[] args) {}
+}
