@@ -1,0 +1,141 @@
+package dev.vigil.cli;
+
+import dev.vigil.operator.OperatorSettings;
+import dev.vigil.operator.VigilOperator;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Runs the operator against the current kubeconfig or the in-cluster service account. */
+@Command(
+    name = "operator",
+    mixinStandardHelpOptions = true,
+    versionProvider = VigilVersion.class,
+    description = "Run the operator against the current kubeconfig or the in-cluster service account.")
+public class OperatorCommand implements Callable<Integer> {
+
+  /** Exit code when the cluster cannot be reached. */
+  public static final int EXIT_NO_CLUSTER = 2;
+
+  private static final Path SERVICE_ACCOUNT_NAMESPACE =
+      Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--http-port", defaultValue = "8080",
+      description = "Port for /metrics, /healthz and /readyz (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(names = "--http-address", defaultValue = "0.0.0.0",
+      description = "Address the HTTP endpoint binds to (default: ${DEFAULT-VALUE}).")
+  String httpAddress;
+
+  @Option(names = "--namespace",
+      description = "Namespace the operator runs in (default: $VIGIL_NAMESPACE, the service account's"
+          + " namespace, or vigil-system).")
+  String namespace;
+
+  @Option(names = "--leader-election", negatable = true,
+      description = "Take a Lease before reconciling (default: on in-cluster, off elsewhere).")
+  Boolean leaderElection;
+
+  @Option(names = "--patch-style", defaultValue = "ssa", converter = PatchStyleConverter.class,
+      description = "How status is written: ssa (server-side apply) or json-patch (default: ${DEFAULT-VALUE}).")
+  PatchStyle patchStyle;
+
+  @Option(names = "--min-scan-interval", defaultValue = "PT1M",
+      converter = DurationConverter.class,
+      description = "Shortest interval a ScanSchedule may ask for, e.g. 1m (default: 1m).")
+  Duration minScanInterval;
+
+  @Option(names = "--log-format", defaultValue = "text",
+      description = "Log line format: text or json (default: ${DEFAULT-VALUE}).")
+  LoggingSetup.Format logFormat;
+
+  @Option(names = "--connect-timeout", defaultValue = "PT10S", converter = DurationConverter.class,
+      description = "How long to wait for the API server at start-up (default: 10s).")
+  Duration connectTimeout;
+
+  /** Status write styles. */
+  enum PatchStyle {
+    ssa,
+    json_patch;
+
+    @Override
+    public String toString() {
+      return name().replace('_', '-');
+    }
+  }
+
+  /** Accepts the spelling the help shows (json-patch). */
+  static final class PatchStyleConverter implements picocli.CommandLine.ITypeConverter<PatchStyle> {
+    @Override
+    public PatchStyle convert(String value) {
+      return PatchStyle.valueOf(value.replace('-', '_'));
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    LoggingSetup.configure(logFormat);
+    PrintWriter err = spec.commandLine().getErr();
+    Config config = new ConfigBuilder(Config.autoConfigure(null))
+        .withConnectionTimeout((int) connectTimeout.toMillis())
+        .withRequestTimeout((int) connectTimeout.toMillis())
+        .build();
+    boolean inCluster = System.getenv("KUBERNETES_SERVICE_HOST") != null
+        && Files.exists(SERVICE_ACCOUNT_NAMESPACE);
+    String unreachable = ClusterProbe.problem(config);
+    if (unreachable != null) {
+      err.println("vigil: cannot reach the Kubernetes API server at " + config.getMasterUrl()
+          + ": " + unreachable);
+      err.flush();
+      return EXIT_NO_CLUSTER;
+    }
+    String ns = resolveNamespace();
+    boolean elect = leaderElection != null ? leaderElection : inCluster;
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    OperatorSettings settings = new OperatorSettings(ns, minScanInterval, Duration.ofMinutes(10), Clock.systemUTC());
+    VigilOperator running = VigilOperator.start(client, new VigilOperator.Options(
+        new InetSocketAddress(httpAddress, httpPort), elect, patchStyle == PatchStyle.ssa, settings));
+    CountDownLatch stopped = new CountDownLatch(1);
+    // SIGTERM from the kubelet: stop reconciling, let in-flight work finish, then exit.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        running.close();
+        client.close();
+      } finally {
+        stopped.countDown();
+      }
+    }, "vigil-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  private String resolveNamespace() throws java.io.IOException {
+    if (namespace != null && !namespace.isBlank()) {
+      return namespace;
+    }
+    String env = System.getenv("VIGIL_NAMESPACE");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    if (Files.isReadable(SERVICE_ACCOUNT_NAMESPACE)) {
+      return Files.readString(SERVICE_ACCOUNT_NAMESPACE).trim();
+    }
+    return "vigil-system";
+  }
+}

@@ -1,0 +1,80 @@
+package dev.vigil.operator;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Serves /metrics (Prometheus text), /healthz (liveness) and /readyz (readiness) on one port.
+ */
+public final class HealthServer implements AutoCloseable {
+
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final HttpServer server;
+
+  public HealthServer(
+      InetSocketAddress address,
+      PrometheusMeterRegistry registry,
+      BooleanSupplier live,
+      BooleanSupplier ready)
+      throws IOException {
+    server = HttpServer.create(address, 64);
+    server.createContext("/metrics", ex -> respond(ex, 200, PROMETHEUS_TEXT, registry.scrape()));
+    server.createContext("/healthz", ex -> probe(ex, live));
+    server.createContext("/readyz", ex -> probe(ex, ready));
+    server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "vigil-http");
+      t.setDaemon(true);
+      return t;
+    }));
+  }
+
+  public void start() {
+    server.start();
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private static void probe(HttpExchange ex, BooleanSupplier check) throws IOException {
+    boolean ok;
+    try {
+      ok = check.getAsBoolean();
+    } catch (RuntimeException e) {
+      ok = false;
+    }
+    respond(ex, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "not ready\n");
+  }
+
+  private static void respond(HttpExchange ex, int code, String type, String body) throws IOException {
+    try (ex) {
+      if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
+        ex.sendResponseHeaders(405, -1);
+        return;
+      }
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", type);
+      if ("HEAD".equals(ex.getRequestMethod())) {
+        ex.sendResponseHeaders(code, -1);
+        return;
+      }
+      ex.sendResponseHeaders(code, bytes.length);
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

@@ -1,0 +1,130 @@
+package dev.vigil.operator;
+
+import dev.vigil.api.Conditions;
+import dev.vigil.api.ScanSchedule;
+import dev.vigil.api.ScanScheduleStatus;
+import dev.vigil.scan.RunSchedule;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/**
+ * Keeps a ScanSchedule's clock: validates the cron or interval, records when a run was due
+ * and requeues itself for the next one.
+ */
+@ControllerConfiguration(name = "scanschedule")
+public class ScanScheduleReconciler implements Reconciler<ScanSchedule> {
+
+  public static final String REASON_SCHEDULED = "Scheduled";
+  public static final String REASON_SUSPENDED = "Suspended";
+  public static final String REASON_INVALID_SPEC = "InvalidSpec";
+  public static final String REASON_NO_FUTURE_RUN = "NoFutureRun";
+  public static final String REASON_RECONCILE_ERROR = "ReconcileError";
+
+  /** Upper bound on one sleep, so clock jumps and missed events heal within the hour. */
+  private static final Duration MAX_WAIT = Duration.ofHours(1);
+
+  private final EventRecorder events;
+  private final OperatorSettings settings;
+
+  public ScanScheduleReconciler(EventRecorder events, OperatorSettings settings) {
+    this.events = events;
+    this.settings = settings;
+  }
+
+  @Override
+  public UpdateControl<ScanSchedule> reconcile(ScanSchedule schedule, Context<ScanSchedule> context) {
+    ScanScheduleStatus before = schedule.getStatus();
+    ScanScheduleStatus status = StatusDiff.copy(before, ScanScheduleStatus.class);
+    if (status == null) {
+      status = new ScanScheduleStatus();
+    }
+    Long generation = schedule.getMetadata().getGeneration();
+    status.observedGeneration = generation;
+    Instant now = settings.clock().instant();
+    RunSchedule.Parsed parsed = RunSchedule.parse(schedule.getSpec(), settings.minScanInterval());
+    Duration wait = null;
+    if (!parsed.valid()) {
+      String message = String.join("; ", parsed.problems());
+      status.nextScheduleTime = null;
+      Conditions.set(status, Conditions.READY, Conditions.FALSE, REASON_INVALID_SPEC, message,
+          generation, settings.clock());
+      events.publish(schedule, EventRecorder.Type.Warning, REASON_INVALID_SPEC, message);
+    } else if (Boolean.TRUE.equals(schedule.getSpec().suspend)) {
+      status.nextScheduleTime = null;
+      Conditions.set(status, Conditions.READY, Conditions.TRUE, REASON_SUSPENDED,
+          "scheduled runs are suspended", generation, settings.clock());
+    } else {
+      RunSchedule runs = parsed.schedule();
+      Instant anchor = anchor(schedule, status, now);
+      Optional<Instant> due = runs.latestDue(anchor, now);
+      if (due.isPresent()) {
+        // A run is due. What a run does is the scan orchestrator's job; the schedule's part
+        // is to record that it was due, so no run is lost or repeated across restarts.
+        status.lastScheduleTime = rfc3339(due.get());
+        anchor = due.get();
+      }
+      Optional<Instant> next = runs.nextAfter(anchor);
+      if (next.isEmpty()) {
+        status.nextScheduleTime = null;
+        Conditions.set(status, Conditions.READY, Conditions.TRUE, REASON_NO_FUTURE_RUN,
+            "the schedule has no future run", generation, settings.clock());
+      } else {
+        status.nextScheduleTime = rfc3339(next.get());
+        Conditions.set(status, Conditions.READY, Conditions.TRUE, REASON_SCHEDULED,
+            "next run at " + status.nextScheduleTime, generation, settings.clock());
+        wait = Duration.between(now, next.get());
+      }
+    }
+    UpdateControl<ScanSchedule> control;
+    if (StatusDiff.same(before, status)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      schedule.setStatus(status);
+      control = UpdateControl.patchStatus(schedule);
+    }
+    if (wait != null) {
+      Duration bounded = wait.isNegative() ? Duration.ZERO : wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait;
+      // Wake slightly after the due time so the run is seen as due, not as just ahead.
+      control.rescheduleAfter(bounded.plusMillis(50).toMillis());
+    }
+    return control;
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<ScanSchedule> updateErrorStatus(
+      ScanSchedule schedule, Context<ScanSchedule> context, Exception e) {
+    ScanScheduleStatus status = StatusDiff.copy(schedule.getStatus(), ScanScheduleStatus.class);
+    if (status == null) {
+      status = new ScanScheduleStatus();
+    }
+    Conditions.set(status, Conditions.READY, Conditions.FALSE, REASON_RECONCILE_ERROR,
+        "reconcile failed, retrying: " + e.getMessage(), schedule.getMetadata().getGeneration(),
+        settings.clock());
+    schedule.setStatus(status);
+    return ErrorStatusUpdateControl.patchStatus(schedule);
+  }
+
+  /** Runs are counted from the last recorded run, else from the schedule's creation. */
+  private static Instant anchor(ScanSchedule schedule, ScanScheduleStatus status, Instant now) {
+    if (status.lastScheduleTime != null) {
+      return Instant.parse(status.lastScheduleTime);
+    }
+    String created = schedule.getMetadata().getCreationTimestamp();
+    if (created != null) {
+      Instant t = Instant.parse(created);
+      return t.isAfter(now) ? now : t;
+    }
+    return now;
+  }
+
+  private static String rfc3339(Instant t) {
+    return t.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+}

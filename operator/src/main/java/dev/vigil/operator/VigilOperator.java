@@ -1,0 +1,104 @@
+package dev.vigil.operator;
+
+import dev.vigil.metrics.MetricsRegistryFactory;
+import dev.vigil.workload.ClusterWorkloadSource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running operator: JOSDK controllers plus the metrics and health endpoint. */
+public final class VigilOperator implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(VigilOperator.class);
+  public static final String LEASE_NAME = "vigil-operator-lock";
+
+  /**
+   * How to run.
+   *
+   * @param httpAddress where /metrics, /healthz and /readyz listen (port 0 = any free port)
+   * @param leaderElection whether to take a Lease before reconciling
+   * @param useServerSideApply patch status with server-side apply (else JSON patch)
+   * @param settings shared reconciler settings
+   */
+  public record Options(
+      InetSocketAddress httpAddress,
+      boolean leaderElection,
+      boolean useServerSideApply,
+      OperatorSettings settings) {}
+
+  private final Operator operator;
+  private final HealthServer http;
+  private final PrometheusMeterRegistry registry;
+
+  private VigilOperator(Operator operator, HealthServer http, PrometheusMeterRegistry registry) {
+    this.operator = operator;
+    this.http = http;
+    this.registry = registry;
+  }
+
+  /** Registers the controllers, starts them and the HTTP endpoint. */
+  public static VigilOperator start(KubernetesClient client, Options options) throws IOException {
+    PrometheusMeterRegistry registry = MetricsRegistryFactory.create();
+    OperatorSettings settings = options.settings();
+    Operator operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          // Per-resource tags would make one series set per CR: unbounded cardinality.
+          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+          .withUseSSAToPatchPrimaryResource(options.useServerSideApply())
+          .withSSABasedCreateUpdateMatchForDependentResources(options.useServerSideApply())
+          .withCloseClientOnStop(false)
+          .withReconciliationTerminationTimeout(Duration.ofSeconds(20));
+      if (options.leaderElection()) {
+        o.withLeaderElectionConfiguration(
+            LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE_NAME)
+                .withLeaseNamespace(settings.operatorNamespace())
+                .build());
+      }
+    });
+    EventRecorder events = new EventRecorder(client, settings.clock(), settings.eventRepeatInterval());
+    PolicyScope scope = new PolicyScope(new ClusterWorkloadSource(client), settings.operatorNamespace());
+    operator.register(new ImagePolicyReconciler(client, scope, events, settings));
+    operator.register(new ScanScheduleReconciler(events, settings));
+
+    HealthServer http = new HealthServer(options.httpAddress(), registry,
+        () -> true,
+        () -> operator.getRuntimeInfo().isStarted()
+            && operator.getRuntimeInfo().allEventSourcesAreHealthy());
+    http.start();
+    LOG.info("serving /metrics, /healthz and /readyz on port {}", http.port());
+    operator.start();
+    LOG.info("operator started (namespace {}, leader election {}, server-side apply {})",
+        settings.operatorNamespace(), options.leaderElection(), options.useServerSideApply());
+    return new VigilOperator(operator, http, registry);
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public boolean isReady() {
+    return operator.getRuntimeInfo().isStarted()
+        && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+  }
+
+  @Override
+  public void close() {
+    LOG.info("stopping operator");
+    try {
+      operator.stop();
+    } finally {
+      http.close();
+    }
+  }
+}
