@@ -23,7 +23,7 @@ import java.util.regex.PatternSyntaxException;
 public final class ImagePolicyValidator {
 
   private static final Pattern CHECK_ID = Pattern.compile(ImagePolicySpec.CHECK_ID_PATTERN);
-  private static final Set<String> SELECTOR_OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
+  private static final List<String> SELECTOR_OPERATORS = List.of("In", "NotIn", "Exists", "DoesNotExist");
 
   private ImagePolicyValidator() {}
 
