@@ -1,0 +1,144 @@
+package dev.vigil.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.vigil.testsupport.ProjectFiles;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Renders the kustomize install with the real kubectl and checks what it would grant. */
+class InstallManifestsTest {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private static List<JsonNode> render(String dir) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("kubectl", "kustomize", ProjectFiles.root().resolve(dir).toString())
+        .redirectErrorStream(false).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    String err = new String(p.getErrorStream().readAllBytes());
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), "kubectl kustomize " + dir + " failed: " + err);
+    List<JsonNode> docs = new ArrayList<>();
+    try (YAMLParser parser = new YAMLFactory().createParser(out)) {
+      YAML.readValues(parser, JsonNode.class).forEachRemaining(docs::add);
+    }
+    return docs;
+  }
+
+  private static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {
+    return docs.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
+  }
+
+  /** One rule flattened to "group|resource|verb" triples, for exact comparison. */
+  private static Set<String> grants(List<JsonNode> roles) {
+    Set<String> out = new TreeSet<>();
+    for (JsonNode role : roles) {
+      for (JsonNode rule : role.path("rules")) {
+        for (JsonNode g : rule.path("apiGroups")) {
+          for (JsonNode r : rule.path("resources")) {
+            for (JsonNode v : rule.path("verbs")) {
+              out.add(role.at("/metadata/name").asText() + " " + g.asText() + "|" + r.asText() + "|" + v.asText());
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Set<String> expand(String role, String group, List<String> resources, List<String> verbs) {
+    Set<String> out = new TreeSet<>();
+    for (String r : resources) {
+      for (String v : verbs) {
+        out.add(role + " " + group + "|" + r + "|" + v);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void defaultInstallGrantsExactlyTheDeclaredReadOnlyRights() throws Exception {
+    List<JsonNode> docs = render("config/default");
+    Set<String> expected = new TreeSet<>();
+    String m = "vigil-manager";
+    expected.addAll(expand(m, "vigil.dev", List.of("imagepolicies", "scanschedules"), List.of("get", "list", "watch")));
+    expected.addAll(expand(m, "vigil.dev",
+        List.of("imagepolicies/status", "scanschedules/status", "imagereports/status"), List.of("get", "patch", "update")));
+    expected.addAll(expand(m, "vigil.dev", List.of("imagereports"),
+        List.of("get", "list", "watch", "create", "update", "patch", "delete")));
+    expected.addAll(expand(m, "apps", List.of("deployments", "statefulsets", "daemonsets", "replicasets"),
+        List.of("get", "list", "watch")));
+    expected.addAll(expand(m, "batch", List.of("cronjobs", "jobs"), List.of("get", "list", "watch")));
+    expected.addAll(expand(m, "", List.of("pods", "namespaces", "serviceaccounts"), List.of("get", "list", "watch")));
+    expected.addAll(expand(m, "", List.of("secrets", "configmaps"), List.of("get")));
+    expected.addAll(expand(m, "", List.of("events"), List.of("create", "patch")));
+    expected.addAll(expand("vigil-leader-election", "coordination.k8s.io", List.of("leases"),
+        List.of("get", "create", "update")));
+
+    List<JsonNode> roles = new ArrayList<>(ofKind(docs, "ClusterRole"));
+    roles.addAll(ofKind(docs, "Role"));
+    Set<String> granted = grants(roles);
+    assertEquals(expected, granted);
+    assertFalse(granted.stream().anyMatch(g -> g.contains("*")), "no wildcard verbs or resources");
+    assertEquals("vigil-system", ofKind(docs, "Role").get(0).at("/metadata/namespace").asText(),
+        "the Lease right is namespaced");
+  }
+
+  @Test
+  void rolloutComponentAddsOnlyPatchRightsOnWorkloads() throws Exception {
+    Set<String> base = grants(ofKind(render("config/default"), "ClusterRole"));
+    Set<String> with = grants(ofKind(render("config/with-rollout"), "ClusterRole"));
+    with.removeAll(base);
+    Set<String> expected = new TreeSet<>();
+    expected.addAll(expand("vigil-rollout", "apps", List.of("deployments", "statefulsets", "daemonsets"),
+        List.of("patch", "update")));
+    expected.addAll(expand("vigil-rollout", "batch", List.of("cronjobs"), List.of("patch", "update")));
+    assertEquals(expected, with);
+  }
+
+  @Test
+  void everythingNamespacedLandsInVigilSystemAndBindingsNameTheServiceAccount() throws Exception {
+    List<JsonNode> docs = render("config/default");
+    assertEquals(3, ofKind(docs, "CustomResourceDefinition").size());
+    for (JsonNode d : docs) {
+      String kind = d.path("kind").asText();
+      if (Set.of("Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding").contains(kind)) {
+        continue;
+      }
+      assertEquals("vigil-system", d.at("/metadata/namespace").asText(), kind + " " + d.at("/metadata/name"));
+    }
+    for (JsonNode binding : ofKind(docs, "ClusterRoleBinding")) {
+      assertEquals("vigil-system", binding.at("/subjects/0/namespace").asText());
+      assertEquals("vigil", binding.at("/subjects/0/name").asText());
+    }
+  }
+
+  @Test
+  void managerRunsHardenedWithProbesAndLimits() throws Exception {
+    JsonNode deployment = ofKind(render("config/default"), "Deployment").get(0);
+    JsonNode pod = deployment.at("/spec/template/spec");
+    JsonNode c = pod.at("/containers/0");
+    assertTrue(pod.at("/securityContext/runAsNonRoot").asBoolean());
+    assertEquals("RuntimeDefault", pod.at("/securityContext/seccompProfile/type").asText());
+    assertTrue(c.at("/securityContext/readOnlyRootFilesystem").asBoolean());
+    assertFalse(c.at("/securityContext/allowPrivilegeEscalation").asBoolean(true));
+    assertEquals("ALL", c.at("/securityContext/capabilities/drop/0").asText());
+    assertEquals("/healthz", c.at("/livenessProbe/httpGet/path").asText());
+    assertEquals("/readyz", c.at("/readinessProbe/httpGet/path").asText());
+    assertFalse(c.at("/resources/requests/memory").isMissingNode());
+    assertFalse(c.at("/resources/limits/memory").isMissingNode());
+    assertEquals("ghcr.io/vigil-dev/vigil:0.1.0", c.path("image").asText());
+    assertEquals("operator", c.at("/args/0").asText());
+  }
+}
