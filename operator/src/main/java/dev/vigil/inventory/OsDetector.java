@@ -3,6 +3,7 @@ package dev.vigil.inventory;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,8 +19,9 @@ import java.util.regex.Pattern;
  * makes the latter the fallback; on Debian and Ubuntu the former is only a symlink to it); a
  * Debian or Alpine os-release without VERSION_ID (distroless) takes the release from {@code
  * etc/debian_version} or {@code etc/alpine-release}. Without a usable os-release: {@code
- * etc/lsb-release}, {@code etc/redhat-release}, {@code etc/system-release}, {@code
- * etc/alpine-release}, {@code etc/debian_version}, in that order (Ubuntu also ships a
+ * etc/lsb-release}, {@code etc/redhat-release}, {@code etc/system-release} and the vendor-named
+ * copies of the latter ({@link #VENDOR_RELEASES}), {@code etc/alpine-release}, {@code
+ * etc/debian_version}, in that order (Ubuntu also ships a
  * debian_version naming the Debian testing it forked from, so it must come last).
  *
  * <p>{@link OsInfo#version()} is the release as the distribution's advisories name it: the
@@ -35,19 +37,26 @@ public final class OsDetector {
   public static final String LSB_RELEASE = "etc/lsb-release";
   public static final String REDHAT_RELEASE = "etc/redhat-release";
   public static final String SYSTEM_RELEASE = "etc/system-release";
+
+  /**
+   * Vendor-named copies of redhat-release. In most images etc/redhat-release and
+   * etc/system-release are symlinks to one of these, and the layer walker captures regular
+   * files only.
+   */
+  public static final List<String> VENDOR_RELEASES =
+      List.of(
+          "etc/centos-release",
+          "etc/almalinux-release",
+          "etc/rocky-release",
+          "etc/fedora-release",
+          "etc/oracle-release");
   public static final String ALPINE_RELEASE = "etc/alpine-release";
   public static final String DEBIAN_VERSION = "etc/debian_version";
 
+  private static final List<String> RED_HAT_STYLE_RELEASES = redHatStyleReleases();
+
   /** Every file the detector reads, as normalised image paths. */
-  public static final List<String> RELEASE_FILES =
-      List.of(
-          ETC_OS_RELEASE,
-          USR_LIB_OS_RELEASE,
-          LSB_RELEASE,
-          REDHAT_RELEASE,
-          SYSTEM_RELEASE,
-          ALPINE_RELEASE,
-          DEBIAN_VERSION);
+  public static final List<String> RELEASE_FILES = releaseFiles();
 
   /** Enterprise Linux rebuilds: advisories are per major release. */
   private static final Set<String> MAJOR_ONLY =
@@ -77,11 +86,29 @@ public final class OsDetector {
         return found;
       }
     }
-    return fromLsbRelease(releaseFiles)
-        .or(() -> fromRedHatStyleRelease(releaseFiles.get(REDHAT_RELEASE)))
-        .or(() -> fromRedHatStyleRelease(releaseFiles.get(SYSTEM_RELEASE)))
+    Optional<OsInfo> found = fromLsbRelease(releaseFiles);
+    for (String path : RED_HAT_STYLE_RELEASES) {
+      if (found.isPresent()) {
+        return found;
+      }
+      found = fromRedHatStyleRelease(releaseFiles.get(path));
+    }
+    return found
         .or(() -> fromAlpineRelease(releaseFiles.get(ALPINE_RELEASE)))
         .or(() -> fromDebianVersion(releaseFiles.get(DEBIAN_VERSION)));
+  }
+
+  private static List<String> redHatStyleReleases() {
+    List<String> paths = new ArrayList<>(List.of(REDHAT_RELEASE, SYSTEM_RELEASE));
+    paths.addAll(VENDOR_RELEASES);
+    return List.copyOf(paths);
+  }
+
+  private static List<String> releaseFiles() {
+    List<String> paths = new ArrayList<>(List.of(ETC_OS_RELEASE, USR_LIB_OS_RELEASE, LSB_RELEASE));
+    paths.addAll(redHatStyleReleases());
+    paths.addAll(List.of(ALPINE_RELEASE, DEBIAN_VERSION));
+    return List.copyOf(paths);
   }
 
   private static Optional<OsInfo> fromOsRelease(
