@@ -59,6 +59,9 @@ public final class InventoryAnalyzer {
           ".md5sums", ".preinst", ".postinst", ".prerm", ".postrm", ".conffiles", ".list",
           ".triggers", ".shlibs", ".symbols", ".templates", ".config");
 
+  /** Problems listed per database file before the rest are only counted. */
+  static final int MAX_PROBLEMS_PER_FILE = 20;
+
   /** Package databases. A ContentSelector has one size cap, so release files have their own. */
   public static final ContentSelector SELECTOR =
       new ContentSelector(
@@ -197,12 +200,26 @@ public final class InventoryAnalyzer {
       problems.add(path + ": unreadable: " + e);
       return List.of();
     }
-    parsed.problems().forEach(p -> problems.add(path + ": " + p));
+    addProblems(path, parsed.problems(), problems);
     List<String> attributionProblems = new ArrayList<>();
     List<InstalledPackage> attributed =
         PackageLayerAttribution.attribute(
             database, parsed.packages(), files.history(path), parser, attributionProblems);
-    attributionProblems.forEach(p -> problems.add(path + ": " + p));
+    addProblems(path, attributionProblems, problems);
     return attributed;
+  }
+
+  /**
+   * Adds a file's problems, at most {@link #MAX_PROBLEMS_PER_FILE} of them and then a count:
+   * a file of garbage would otherwise turn into one problem per line.
+   */
+  private static void addProblems(String path, List<String> found, List<String> problems) {
+    for (int i = 0; i < found.size(); i++) {
+      if (i == MAX_PROBLEMS_PER_FILE) {
+        problems.add(path + ": " + (found.size() - i) + " more problems not listed");
+        return;
+      }
+      problems.add(path + ": " + found.get(i));
+    }
   }
 }

@@ -215,6 +215,21 @@ class InventoryAnalyzerTest {
   }
 
   @Test
+  void garbageStatusFileListsTwentyProblemsAndCountsTheRest() {
+    StringBuilder garbage = new StringBuilder();
+    for (int i = 0; i < 25; i++) {
+      garbage.append("Junk: ").append(i).append("\n\n");
+    }
+    Inventory inventory =
+        analyzer.analyze(
+            new LayeredTestFiles(layer().write("var/lib/dpkg/status", garbage.toString())));
+    assertEquals(21, inventory.problems().size());
+    assertEquals(
+        "var/lib/dpkg/status: stanza 1 has no package name; skipped", inventory.problems().get(0));
+    assertEquals("var/lib/dpkg/status: 5 more problems not listed", inventory.problems().get(20));
+  }
+
+  @Test
   void scratchImageHasNoOsNoPackagesNoProblems() {
     Inventory inventory =
         analyzer.analyze(new LayeredTestFiles(layer().write("app/server", "binary")));
