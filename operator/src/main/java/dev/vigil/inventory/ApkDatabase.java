@@ -9,10 +9,10 @@ import java.util.Map;
 /**
  * Reads the apk installed database, {@code lib/apk/db/installed} (Alpine, Wolfi, Chainguard).
  *
- * <p>One stanza per package, stanzas separated by blank lines, each line a one-letter key, a
- * colon and a value. Used keys: {@code P} name, {@code V} version, {@code A} architecture,
- * {@code o} origin (the source package; the name when absent). The source version is the
- * package version: apk builds every subpackage of an origin at the origin's version.
+ * <p>One stanza per package, stanzas separated by blank lines, each line a one-letter key, a colon
+ * and a value. Used keys: {@code P} name, {@code V} version, {@code A} architecture, {@code o}
+ * origin (the source package; the name when absent). The source version is the package version: apk
+ * builds every subpackage of an origin at the origin's version.
  */
 public final class ApkDatabase {
 
@@ -39,8 +39,13 @@ public final class ApkDatabase {
           // A missing blank line between two packages: apk would not write this. Keep the
           // first, and say that the second was lost.
           problems.add(
-              "stanza " + (stanzaNumber + 1) + " names two packages ("
-                  + stanza.get('P') + ", " + line.substring(2).strip() + "); the second is skipped");
+              "stanza "
+                  + (stanzaNumber + 1)
+                  + " names two packages ("
+                  + stanza.get('P')
+                  + ", "
+                  + line.substring(2).strip()
+                  + "); the second is skipped");
           continue;
         }
         // Keys repeat (F:/R: file lists); only single-valued keys are read, first one wins.

@@ -11,20 +11,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a dpkg status database: {@code var/lib/dpkg/status}, or one file of the distroless
- * {@code var/lib/dpkg/status.d/} directory (one or more stanzas per file, usually without a
- * Status field).
+ * Reads a dpkg status database: {@code var/lib/dpkg/status}, or one file of the distroless {@code
+ * var/lib/dpkg/status.d/} directory (one or more stanzas per file, usually without a Status field).
  *
- * <p>A package is reported when its Status says its files are on disk and configured (state
- * {@code installed}, or {@code triggers-pending}/{@code triggers-awaited}, which are installed
- * packages waiting for a trigger to run); {@code config-files}, {@code half-installed}, {@code
- * unpacked} and {@code not-installed} entries are left out. A stanza without Status counts as
- * installed, because distroless writes none. Names are plain package names without the {@code
- * :arch} qualifier dpkg-query adds for Multi-Arch: same packages; the architecture is in {@link
+ * <p>A package is reported when its Status says its files are on disk and configured (state {@code
+ * installed}, or {@code triggers-pending}/{@code triggers-awaited}, which are installed packages
+ * waiting for a trigger to run); {@code config-files}, {@code half-installed}, {@code unpacked} and
+ * {@code not-installed} entries are left out. A stanza without Status counts as installed, because
+ * distroless writes none. Names are plain package names without the {@code :arch} qualifier
+ * dpkg-query adds for Multi-Arch: same packages; the architecture is in {@link
  * InstalledPackage#arch()}.
  *
- * <p>Stanzas without a package name or version, or with a version that breaks Debian policy
- * syntax, are skipped and reported as problems.
+ * <p>Stanzas without a package name or version, or with a version that breaks Debian policy syntax,
+ * are skipped and reported as problems.
  */
 public final class DpkgDatabase {
 
@@ -63,7 +62,8 @@ public final class DpkgDatabase {
       }
       String versionError = versionSyntaxError(version);
       if (versionError != null) {
-        problems.add(where + " has invalid version '" + version + "': " + versionError + "; skipped");
+        problems.add(
+            where + " has invalid version '" + version + "': " + versionError + "; skipped");
         continue;
       }
       String sourceName = name;
@@ -94,8 +94,8 @@ public final class DpkgDatabase {
   }
 
   /**
-   * Checks {@code [epoch:]upstream[-revision]} as dpkg does: numeric epoch, upstream starting
-   * with a digit, only the characters Debian policy allows.
+   * Checks {@code [epoch:]upstream[-revision]} as dpkg does: numeric epoch, upstream starting with
+   * a digit, only the characters Debian policy allows.
    *
    * @return why the version is invalid, or null when it is valid
    */

@@ -15,14 +15,14 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Builds an image's {@link Inventory}: the OS from its release files and the OS packages from
- * every package database in the final file view (dpkg status and status.d, apk installed, one
- * rpm database), each package attributed to the layer that introduced it at its version.
+ * Builds an image's {@link Inventory}: the OS from its release files and the OS packages from every
+ * package database in the final file view (dpkg status and status.d, apk installed, one rpm
+ * database), each package attributed to the layer that introduced it at its version.
  *
  * <p>Databases are read from the final view, so a database an upper layer rewrote or deleted
  * replaces the lower one by construction. Anything that cannot be read (corrupt, unsupported or
- * over the capture limit) becomes a problem sentence starting with the file's path; the rest of
- * the inventory is still returned.
+ * over the capture limit) becomes a problem sentence starting with the file's path; the rest of the
+ * inventory is still returned.
  */
 public final class InventoryAnalyzer {
 
@@ -31,9 +31,9 @@ public final class InventoryAnalyzer {
   public static final String APK_INSTALLED = "lib/apk/db/installed";
 
   /**
-   * rpm database locations, in order of preference when several exist in the same layer:
-   * {@code usr/lib/sysimage/rpm} is the current location (Fedora 36+, SUSE, RHEL 10), {@code
-   * var/lib/rpm} the traditional one; SQLite and ndb replaced BerkeleyDB.
+   * rpm database locations, in order of preference when several exist in the same layer: {@code
+   * usr/lib/sysimage/rpm} is the current location (Fedora 36+, SUSE, RHEL 10), {@code var/lib/rpm}
+   * the traditional one; SQLite and ndb replaced BerkeleyDB.
    */
   public static final List<String> RPM_DATABASES =
       List.of(
@@ -51,13 +51,23 @@ public final class InventoryAnalyzer {
   public static final long RELEASE_FILE_CAP_BYTES = 64L * 1024;
 
   /**
-   * dpkg control files that distroless keeps next to the stanzas in status.d; they are not
-   * stanzas. Package names may contain dots, so only these suffixes are excluded.
+   * dpkg control files that distroless keeps next to the stanzas in status.d; they are not stanzas.
+   * Package names may contain dots, so only these suffixes are excluded.
    */
   private static final Set<String> DPKG_CONTROL_SUFFIXES =
       Set.of(
-          ".md5sums", ".preinst", ".postinst", ".prerm", ".postrm", ".conffiles", ".list",
-          ".triggers", ".shlibs", ".symbols", ".templates", ".config");
+          ".md5sums",
+          ".preinst",
+          ".postinst",
+          ".prerm",
+          ".postrm",
+          ".conffiles",
+          ".list",
+          ".triggers",
+          ".shlibs",
+          ".symbols",
+          ".templates",
+          ".config");
 
   /** Problems listed per database file before the rest are only counted. */
   static final int MAX_PROBLEMS_PER_FILE = 20;
@@ -145,15 +155,14 @@ public final class InventoryAnalyzer {
       }
       releaseFiles.put(path, file.get().content());
     }
-    return OsEndOfLife.evaluate(
-        OsDetector.detect(releaseFiles).orElse(null), LocalDate.now(clock));
+    return OsEndOfLife.evaluate(OsDetector.detect(releaseFiles).orElse(null), LocalDate.now(clock));
   }
 
   /**
    * rpm reads exactly one database, but an image can carry a stale one from another backend or
    * location (a converted database, a symlink replaced by a directory). The one written by the
-   * highest layer is the one the last package operation used; within a layer the order of
-   * {@link #RPM_DATABASES} decides. The others are named in a problem so nothing goes unseen.
+   * highest layer is the one the last package operation used; within a layer the order of {@link
+   * #RPM_DATABASES} decides. The others are named in a problem so nothing goes unseen.
    */
   private static Optional<CapturedFile> chooseRpmDatabase(ImageFiles files, List<String> problems) {
     List<CapturedFile> present = new ArrayList<>();
@@ -210,8 +219,8 @@ public final class InventoryAnalyzer {
   }
 
   /**
-   * Adds a file's problems, at most {@link #MAX_PROBLEMS_PER_FILE} of them and then a count:
-   * a file of garbage would otherwise turn into one problem per line.
+   * Adds a file's problems, at most {@link #MAX_PROBLEMS_PER_FILE} of them and then a count: a file
+   * of garbage would otherwise turn into one problem per line.
    */
   private static void addProblems(String path, List<String> found, List<String> problems) {
     for (int i = 0; i < found.size(); i++) {

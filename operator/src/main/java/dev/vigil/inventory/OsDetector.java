@@ -16,19 +16,19 @@ import java.util.regex.Pattern;
  * Tells which distribution and release an image is built on, from its release files.
  *
  * <p>Order of evidence: {@code etc/os-release}, then {@code usr/lib/os-release} (os-release(5)
- * makes the latter the fallback; on Debian and Ubuntu the former is only a symlink to it); a
- * Debian or Alpine os-release without VERSION_ID (distroless) takes the release from {@code
+ * makes the latter the fallback; on Debian and Ubuntu the former is only a symlink to it); a Debian
+ * or Alpine os-release without VERSION_ID (distroless) takes the release from {@code
  * etc/debian_version} or {@code etc/alpine-release}. Without a usable os-release: {@code
  * etc/lsb-release}, {@code etc/redhat-release}, {@code etc/system-release} and the vendor-named
  * copies of the latter ({@link #VENDOR_RELEASES}), {@code etc/alpine-release}, {@code
- * etc/debian_version}, in that order (Ubuntu also ships a
- * debian_version naming the Debian testing it forked from, so it must come last).
+ * etc/debian_version}, in that order (Ubuntu also ships a debian_version naming the Debian testing
+ * it forked from, so it must come last).
  *
- * <p>{@link OsInfo#version()} is the release as the distribution's advisories name it: the
- * major number for Debian and the Enterprise Linux family, major.minor for Alpine, VERSION_ID
- * unchanged otherwise. It is null when no file names a release. The returned info is not yet
- * evaluated for end of life (see {@link OsEndOfLife}); its date is the os-release SUPPORT_END
- * when the file declares one.
+ * <p>{@link OsInfo#version()} is the release as the distribution's advisories name it: the major
+ * number for Debian and the Enterprise Linux family, major.minor for Alpine, VERSION_ID unchanged
+ * otherwise. It is null when no file names a release. The returned info is not yet evaluated for
+ * end of life (see {@link OsEndOfLife}); its date is the os-release SUPPORT_END when the file
+ * declares one.
  */
 public final class OsDetector {
 
@@ -39,9 +39,8 @@ public final class OsDetector {
   public static final String SYSTEM_RELEASE = "etc/system-release";
 
   /**
-   * Vendor-named copies of redhat-release. In most images etc/redhat-release and
-   * etc/system-release are symlinks to one of these, and the layer walker captures regular
-   * files only.
+   * Vendor-named copies of redhat-release. In most images etc/redhat-release and etc/system-release
+   * are symlinks to one of these, and the layer walker captures regular files only.
    */
   public static final List<String> VENDOR_RELEASES =
       List.of(
@@ -50,6 +49,7 @@ public final class OsDetector {
           "etc/rocky-release",
           "etc/fedora-release",
           "etc/oracle-release");
+
   public static final String ALPINE_RELEASE = "etc/alpine-release";
   public static final String DEBIAN_VERSION = "etc/debian_version";
 
@@ -71,8 +71,8 @@ public final class OsDetector {
   /**
    * Detects the OS from release file contents.
    *
-   * @param releaseFiles contents by normalised path (any of {@link #RELEASE_FILES}); absent
-   *     files are simply missing from the map
+   * @param releaseFiles contents by normalised path (any of {@link #RELEASE_FILES}); absent files
+   *     are simply missing from the map
    * @return the OS, or empty when no file identifies a distribution
    */
   public static Optional<OsInfo> detect(Map<String, byte[]> releaseFiles) {

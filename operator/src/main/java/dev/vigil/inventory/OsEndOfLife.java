@@ -7,15 +7,15 @@ import java.util.Optional;
 /**
  * End of standard (security) support per distribution release, and whether an OS is past it.
  *
- * <p>Policy: the date is the day the distribution's own security support ends for that release,
- * not paid or community extensions (Debian LTS/ELTS, Ubuntu ESM, RHEL ELS). A release is end of
- * life on the day after that date. Only dates published by the distribution are listed; a
- * release not in the table falls back to the os-release SUPPORT_END the image declares (kept in
- * {@link OsInfo#endOfLifeDate()} by {@link OsDetector}); with neither it is not end of life and
- * its date is null. Sources: Debian security team announcements and debian.org/releases, Ubuntu
- * release cycle page, alpinelinux.org/releases, Red Hat Enterprise Linux life cycle, CentOS,
- * AlmaLinux and Rocky Linux release pages, Fedora schedule, Amazon Linux FAQs, openSUSE lifetime
- * page. Planned (future) dates are marked.
+ * <p>Policy: the date is the day the distribution's own security support ends for that release, not
+ * paid or community extensions (Debian LTS/ELTS, Ubuntu ESM, RHEL ELS). A release is end of life on
+ * the day after that date. Only dates published by the distribution are listed; a release not in
+ * the table falls back to the os-release SUPPORT_END the image declares (kept in {@link
+ * OsInfo#endOfLifeDate()} by {@link OsDetector}); with neither it is not end of life and its date
+ * is null. Sources: Debian security team announcements and debian.org/releases, Ubuntu release
+ * cycle page, alpinelinux.org/releases, Red Hat Enterprise Linux life cycle, CentOS, AlmaLinux and
+ * Rocky Linux release pages, Fedora schedule, Amazon Linux FAQs, openSUSE lifetime page. Planned
+ * (future) dates are marked.
  */
 public final class OsEndOfLife {
 
@@ -79,10 +79,8 @@ public final class OsEndOfLife {
               Map.of("8", date("2024-05-31"), "9", date("2027-05-31"))), // 9: planned
           // AlmaLinux and Rocky: end of security support.
           Map.entry(
-              "almalinux",
-              Map.of("8", date("2029-03-01"), "9", date("2032-05-31"))), // planned
-          Map.entry(
-              "rocky", Map.of("8", date("2029-05-31"), "9", date("2032-05-31"))), // planned
+              "almalinux", Map.of("8", date("2029-03-01"), "9", date("2032-05-31"))), // planned
+          Map.entry("rocky", Map.of("8", date("2029-05-31"), "9", date("2032-05-31"))), // planned
           Map.entry(
               "fedora",
               Map.of(

@@ -6,13 +6,13 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Reads the KEY=value assignments of an os-release(5) style file ({@code etc/os-release},
- * {@code usr/lib/os-release}, {@code etc/lsb-release}).
+ * Reads the KEY=value assignments of an os-release(5) style file ({@code etc/os-release}, {@code
+ * usr/lib/os-release}, {@code etc/lsb-release}).
  *
  * <p>The format is a restricted shell script. Values may be unquoted, single-quoted or
- * double-quoted; inside double quotes the shell escapes {@code \" \\ \$ \`} apply. The parser
- * is tolerant on purpose: lines that are not assignments (comments, blank lines, stray text such
- * as a captured shell prompt) are ignored, because images in the wild carry hand-edited files.
+ * double-quoted; inside double quotes the shell escapes {@code \" \\ \$ \`} apply. The parser is
+ * tolerant on purpose: lines that are not assignments (comments, blank lines, stray text such as a
+ * captured shell prompt) are ignored, because images in the wild carry hand-edited files.
  */
 public final class OsReleaseFields {
 

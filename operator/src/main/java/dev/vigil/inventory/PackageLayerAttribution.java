@@ -16,12 +16,12 @@ import java.util.function.Function;
  * current version: the earliest layer from which the package has been in the database with that
  * same version without interruption.
  *
- * <p>Walks the database's earlier versions from newest to oldest (only layers that rewrote the
- * file have a version; the file is unchanged in between) and moves each package's layer back as
- * long as the older version still lists it identically. A package is identified by name,
- * architecture and version, so several installed versions of one package (rpm kernels) are
- * followed separately. An older version that cannot be parsed ends the walk there and is
- * reported: attribution then names a later layer than the true one, never an earlier one.
+ * <p>Walks the database's earlier versions from newest to oldest (only layers that rewrote the file
+ * have a version; the file is unchanged in between) and moves each package's layer back as long as
+ * the older version still lists it identically. A package is identified by name, architecture and
+ * version, so several installed versions of one package (rpm kernels) are followed separately. An
+ * older version that cannot be parsed ends the walk there and is reported: attribution then names a
+ * later layer than the true one, never an earlier one.
  */
 final class PackageLayerAttribution {
 

@@ -6,8 +6,8 @@ import java.util.List;
  * What one package database file yielded.
  *
  * @param packages installed packages in database order, without layer attribution
- * @param problems what could not be read (a skipped entry, an unreadable file), each a
- *     sentence naming the entry; empty when everything was read
+ * @param problems what could not be read (a skipped entry, an unreadable file), each a sentence
+ *     naming the entry; empty when everything was read
  */
 public record ParsedPackages(List<InstalledPackage> packages, List<String> problems) {
 

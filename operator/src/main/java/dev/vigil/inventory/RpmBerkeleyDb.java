@@ -9,18 +9,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Extracts the header blobs from an rpm {@code Packages} file in BerkeleyDB hash format (rpm up
- * to 4.15: RHEL/CentOS 5-8, Amazon Linux 2, older SUSE), reading the pages directly.
+ * Extracts the header blobs from an rpm {@code Packages} file in BerkeleyDB hash format (rpm up to
+ * 4.15: RHEL/CentOS 5-8, Amazon Linux 2, older SUSE), reading the pages directly.
  *
- * <p>Layout (BerkeleyDB db_page.h): page 0 is the hash metadata page (magic 0x061561 at offset
- * 12, in the byte order of the machine that wrote the file, which is how the order is told;
- * page size at 20; last page number at 32). Every page starts with a 26-byte header (page number
- * at 8, next page at 16, entry count at 20, free-area offset at 22, page type at 25). Hash pages
- * (type 13, or 2 for the unsorted pages of old versions) hold an array of 2-byte item offsets
- * after the header, alternating key and value. A value item starts with its type: 1 = data held
- * inline (length up to the previous item), 3 = off-page: page number at 4 and total length at 8
- * of a chain of overflow pages (type 7), each holding its data length in the free-area field.
- * rpm's key is the 4-byte header instance number; instance 0 holds bookkeeping, not a header.
+ * <p>Layout (BerkeleyDB db_page.h): page 0 is the hash metadata page (magic 0x061561 at offset 12,
+ * in the byte order of the machine that wrote the file, which is how the order is told; page size
+ * at 20; last page number at 32). Every page starts with a 26-byte header (page number at 8, next
+ * page at 16, entry count at 20, free-area offset at 22, page type at 25). Hash pages (type 13, or
+ * 2 for the unsorted pages of old versions) hold an array of 2-byte item offsets after the header,
+ * alternating key and value. A value item starts with its type: 1 = data held inline (length up to
+ * the previous item), 3 = off-page: page number at 4 and total length at 8 of a chain of overflow
+ * pages (type 7), each holding its data length in the free-area field. rpm's key is the 4-byte
+ * header instance number; instance 0 holds bookkeeping, not a header.
  */
 public final class RpmBerkeleyDb {
 
@@ -68,7 +68,8 @@ public final class RpmBerkeleyDb {
     if (buf.getInt(12) != HASH_MAGIC) {
       buf.order(ByteOrder.BIG_ENDIAN);
       if (buf.getInt(12) != HASH_MAGIC) {
-        if (buf.getInt(12) == BTREE_MAGIC || buf.order(ByteOrder.LITTLE_ENDIAN).getInt(12) == BTREE_MAGIC) {
+        if (buf.getInt(12) == BTREE_MAGIC
+            || buf.order(ByteOrder.LITTLE_ENDIAN).getInt(12) == BTREE_MAGIC) {
           throw new MalformedDatabaseException(
               "BerkeleyDB btree database is not supported (rpm Packages uses the hash method)");
         }

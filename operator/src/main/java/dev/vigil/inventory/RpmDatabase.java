@@ -7,17 +7,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads an rpm package database in any of rpm's three on-disk formats, told apart by their
- * magic bytes: SQLite ({@code rpmdb.sqlite}), ndb ({@code Packages.db}) and BerkeleyDB hash
- * ({@code Packages}).
+ * Reads an rpm package database in any of rpm's three on-disk formats, told apart by their magic
+ * bytes: SQLite ({@code rpmdb.sqlite}), ndb ({@code Packages.db}) and BerkeleyDB hash ({@code
+ * Packages}).
  *
- * <p>Versions are {@code [epoch:]version-release} with the epoch written only when the header
- * has one and it is not 0: rpm compares a missing epoch as 0, and the OSV RPM-based ecosystems
- * (Red Hat, AlmaLinux, Rocky, SUSE, Mariner) write versions without a zero epoch. The source
- * package is the name in SOURCERPM ({@code name-version-release.src.rpm}); its version is that
- * version-release with the binary's epoch (a source rpm file name carries none; binary and
- * source share it). gpg-pubkey entries are imported signing keys that rpm stores as pseudo
- * packages; they are not software and are left out.
+ * <p>Versions are {@code [epoch:]version-release} with the epoch written only when the header has
+ * one and it is not 0: rpm compares a missing epoch as 0, and the OSV RPM-based ecosystems (Red
+ * Hat, AlmaLinux, Rocky, SUSE, Mariner) write versions without a zero epoch. The source package is
+ * the name in SOURCERPM ({@code name-version-release.src.rpm}); its version is that version-release
+ * with the binary's epoch (a source rpm file name carries none; binary and source share it).
+ * gpg-pubkey entries are imported signing keys that rpm stores as pseudo packages; they are not
+ * software and are left out.
  */
 public final class RpmDatabase {
 
@@ -61,8 +61,7 @@ public final class RpmDatabase {
   }
 
   private static InstalledPackage toPackage(RpmHeader header, List<String> problems) {
-    String epochPrefix =
-        header.epoch() == null || header.epoch() == 0 ? "" : header.epoch() + ":";
+    String epochPrefix = header.epoch() == null || header.epoch() == 0 ? "" : header.epoch() + ":";
     String version = epochPrefix + header.version() + "-" + header.release();
     String sourceName = header.name();
     String sourceVersion = version;

@@ -8,12 +8,12 @@ import java.util.Map;
 /**
  * The package identity fields of one rpm header, as stored in every rpmdb backend.
  *
- * <p>Header blob layout (all integers big-endian): index entry count {@code il}, data length
- * {@code dl}, then {@code il} entries of 16 bytes (tag, type, offset into the data store,
- * count), then the data store of {@code dl} bytes. The first entry is usually a region tag
- * (HEADERIMMUTABLE) whose data is a trailer; entries appended after the region ("dribbles")
- * replace region entries with the same tag, so for each tag the last entry in index order wins.
- * Region tags are not needed for the identity fields and are not interpreted.
+ * <p>Header blob layout (all integers big-endian): index entry count {@code il}, data length {@code
+ * dl}, then {@code il} entries of 16 bytes (tag, type, offset into the data store, count), then the
+ * data store of {@code dl} bytes. The first entry is usually a region tag (HEADERIMMUTABLE) whose
+ * data is a trailer; entries appended after the region ("dribbles") replace region entries with the
+ * same tag, so for each tag the last entry in index order wins. Region tags are not needed for the
+ * identity fields and are not interpreted.
  *
  * @param name NAME (1000)
  * @param version VERSION (1001)

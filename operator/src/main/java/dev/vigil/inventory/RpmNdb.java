@@ -6,16 +6,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Extracts the header blobs from an rpm ndb {@code Packages.db} (rpm's own "new database"
- * backend, the default on SUSE since 2021).
+ * Extracts the header blobs from an rpm ndb {@code Packages.db} (rpm's own "new database" backend,
+ * the default on SUSE since 2021).
  *
- * <p>Layout (rpm lib/backend/ndb/rpmpkg.c; all integers little-endian): a 16-byte header
- * ("RpmP", format version 0, generation, number of 4 KiB slot pages), padded to 32 bytes; the
- * rest of the slot pages holds 16-byte slots ("Slot", package index (0 = free), block offset,
- * block count). Blocks are 16 bytes; a package's blob starts at its block offset with a 16-byte
- * blob header ("BlbS", package index, Adler-32 checksum, blob length) followed by the header
- * blob. The checksum is not verified here; the header blob's own structure is checked when it is
- * parsed.
+ * <p>Layout (rpm lib/backend/ndb/rpmpkg.c; all integers little-endian): a 16-byte header ("RpmP",
+ * format version 0, generation, number of 4 KiB slot pages), padded to 32 bytes; the rest of the
+ * slot pages holds 16-byte slots ("Slot", package index (0 = free), block offset, block count).
+ * Blocks are 16 bytes; a package's blob starts at its block offset with a 16-byte blob header
+ * ("BlbS", package index, Adler-32 checksum, blob length) followed by the header blob. The checksum
+ * is not verified here; the header blob's own structure is checked when it is parsed.
  */
 public final class RpmNdb {
 
@@ -23,6 +22,7 @@ public final class RpmNdb {
   private static final int SLOT_SIZE = 16;
   private static final int BLOCK_SIZE = 16;
   private static final int FIRST_SLOT_OFFSET = 32;
+
   /** Same bound rpm's readers apply against absurd headers: 2048 pages = 524k packages. */
   private static final long MAX_SLOT_PAGES = 2048;
 
@@ -54,7 +54,8 @@ public final class RpmNdb {
     }
     int version = buf.getInt(4);
     if (version != 0) {
-      throw new MalformedDatabaseException("rpm ndb format version " + version + " is not supported");
+      throw new MalformedDatabaseException(
+          "rpm ndb format version " + version + " is not supported");
     }
     long slotPages = Integer.toUnsignedLong(buf.getInt(12));
     if (slotPages == 0 || slotPages > MAX_SLOT_PAGES) {
@@ -63,7 +64,11 @@ public final class RpmNdb {
     long slotAreaEnd = slotPages * SLOT_PAGE_SIZE;
     if (slotAreaEnd > file.length) {
       throw new MalformedDatabaseException(
-          "rpm ndb declares " + slotPages + " slot pages but the file has only " + file.length + " bytes");
+          "rpm ndb declares "
+              + slotPages
+              + " slot pages but the file has only "
+              + file.length
+              + " bytes");
     }
     List<byte[]> blobs = new ArrayList<>();
     for (int slot = FIRST_SLOT_OFFSET; slot < slotAreaEnd; slot += SLOT_SIZE) {
@@ -90,7 +95,8 @@ public final class RpmNdb {
     }
     int at = (int) start;
     if (buf.getInt(at) != BLOB_MAGIC) {
-      throw new MalformedDatabaseException("rpm ndb package " + packageIndex + " blob has a bad magic");
+      throw new MalformedDatabaseException(
+          "rpm ndb package " + packageIndex + " blob has a bad magic");
     }
     if (Integer.toUnsignedLong(buf.getInt(at + 4)) != packageIndex) {
       throw new MalformedDatabaseException(

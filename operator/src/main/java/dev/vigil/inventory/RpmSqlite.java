@@ -20,8 +20,8 @@ import org.sqlite.SQLiteOpenMode;
 
 /**
  * Extracts the header blobs from an rpm {@code rpmdb.sqlite} (rpm 4.16 and later: Fedora 33+,
- * RHEL/UBI 9, Amazon Linux 2023, CBL-Mariner/Azure Linux). Table {@code Packages(hnum, blob)}
- * holds one header per row.
+ * RHEL/UBI 9, Amazon Linux 2023, CBL-Mariner/Azure Linux). Table {@code Packages(hnum, blob)} holds
+ * one header per row.
  */
 public final class RpmSqlite {
 
@@ -31,15 +31,13 @@ public final class RpmSqlite {
 
   /** True when the bytes start with the SQLite file header. */
   public static boolean looksLike(byte[] file) {
-    return file.length >= MAGIC.length
-        && Arrays.equals(Arrays.copyOf(file, MAGIC.length), MAGIC);
+    return file.length >= MAGIC.length && Arrays.equals(Arrays.copyOf(file, MAGIC.length), MAGIC);
   }
 
   /**
    * The header blobs in installation order (hnum).
    *
-   * @throws MalformedDatabaseException when SQLite cannot read the file or it has no Packages
-   *     table
+   * @throws MalformedDatabaseException when SQLite cannot read the file or it has no Packages table
    */
   public static List<byte[]> headerBlobs(byte[] file) {
     // sqlite-jdbc opens only files, so the image's bytes go to a private temporary file: created
@@ -61,14 +59,16 @@ public final class RpmSqlite {
         while (rows.next()) {
           byte[] blob = rows.getBytes(1);
           if (blob == null) {
-            throw new MalformedDatabaseException("rpm sqlite database has a Packages row without blob");
+            throw new MalformedDatabaseException(
+                "rpm sqlite database has a Packages row without blob");
           }
           blobs.add(blob);
         }
       }
       return blobs;
     } catch (SQLException e) {
-      throw new MalformedDatabaseException("rpm sqlite database is unreadable: " + e.getMessage(), e);
+      throw new MalformedDatabaseException(
+          "rpm sqlite database is unreadable: " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write a temporary copy of rpmdb.sqlite", e);
     } finally {

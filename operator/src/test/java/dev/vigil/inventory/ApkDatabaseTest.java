@@ -65,9 +65,11 @@ class ApkDatabaseTest {
     ParsedPackages parsed =
         ApkDatabase.parse("P:foo\nV:1\nP:bar\nV:2\n".getBytes(StandardCharsets.UTF_8));
     assertEquals(
-        List.of(new InstalledPackage("apk", "foo", "1", "foo", "1", null, null)), parsed.packages());
+        List.of(new InstalledPackage("apk", "foo", "1", "foo", "1", null, null)),
+        parsed.packages());
     assertEquals(
-        List.of("stanza 1 names two packages (foo, bar); the second is skipped"), parsed.problems());
+        List.of("stanza 1 names two packages (foo, bar); the second is skipped"),
+        parsed.problems());
   }
 
   @Test

@@ -23,7 +23,9 @@ class DpkgDatabaseTest {
 
   /** Rebuilds a Debian version from Trivy's split columns: [epoch:]version[-release]. */
   private static String debianVersion(String epoch, String version, String release) {
-    return (epoch.isEmpty() ? "" : epoch + ":") + version + (release.isEmpty() ? "" : "-" + release);
+    return (epoch.isEmpty() ? "" : epoch + ":")
+        + version
+        + (release.isEmpty() ? "" : "-" + release);
   }
 
   private static List<InstalledPackage> trivyExpected(String csv) {
@@ -78,14 +80,21 @@ class DpkgDatabaseTest {
         packages.stream().filter(p -> p.name().equals("zlib1g")).findFirst().orElseThrow();
     assertEquals(
         new InstalledPackage(
-            "deb", "zlib1g", "1:1.2.11.dfsg-0ubuntu2", "zlib", "1:1.2.11.dfsg-0ubuntu2", "amd64", null),
+            "deb",
+            "zlib1g",
+            "1:1.2.11.dfsg-0ubuntu2",
+            "zlib",
+            "1:1.2.11.dfsg-0ubuntu2",
+            "amd64",
+            null),
         zlib);
   }
 
   @Test
   void corruptedStatusKeepsGoodStanzasAndReportsBrokenOnes() {
     ParsedPackages parsed = parse("trivy-dpkg/corrupsed/var/lib/dpkg/status");
-    assertEquals(sorted(trivyExpected("trivy-dpkg/corrupsed.expected.csv")), sorted(parsed.packages()));
+    assertEquals(
+        sorted(trivyExpected("trivy-dpkg/corrupsed.expected.csv")), sorted(parsed.packages()));
     assertEquals(
         List.of(
             "stanza 4 (brokenPackageWithNoVersionThatShouldGetThrownOut) has no version; skipped",
@@ -112,7 +121,8 @@ class DpkgDatabaseTest {
         parse("syft-debian/image-distroless-deb/var/lib/dpkg/status.d/libsqlite3-0");
     assertEquals(
         List.of(
-            new InstalledPackage("deb", "libsqlite3-0", "3.34.1-3", "sqlite3", "3.34.1-3", "arm64", null)),
+            new InstalledPackage(
+                "deb", "libsqlite3-0", "3.34.1-3", "sqlite3", "3.34.1-3", "arm64", null)),
         parsed.packages());
     assertEquals(List.of(), parsed.problems());
   }
@@ -137,14 +147,18 @@ class DpkgDatabaseTest {
             new InstalledPackage("deb", "libacl1", "2.3.1-3", "acl", "2.3.1-3", "arm64", null),
             new InstalledPackage(
                 "deb", "libc6", "2.36-9+deb12u1", "glibc", "2.36-9+deb12u1", "arm64", null),
-            new InstalledPackage("deb", "libgcc-s1", "12.2.0-14", "gcc-12", "12.2.0-14", "arm64", null),
+            new InstalledPackage(
+                "deb", "libgcc-s1", "12.2.0-14", "gcc-12", "12.2.0-14", "arm64", null),
             new InstalledPackage(
                 "deb", "gcc-12-base", "12.2.0-14", "gcc-12", "12.2.0-14", "arm64", null),
-            new InstalledPackage("deb", "libattr1", "1:2.5.1-4", "attr", "1:2.5.1-4", "arm64", null),
+            new InstalledPackage(
+                "deb", "libattr1", "1:2.5.1-4", "attr", "1:2.5.1-4", "arm64", null),
             new InstalledPackage(
                 "deb", "libgmp10", "2:6.2.1+dfsg1-1.1", "gmp", "2:6.2.1+dfsg1-1.1", "arm64", null),
-            new InstalledPackage("deb", "libselinux1", "3.4-1+b6", "libselinux", "3.4-1", "arm64", null),
-            new InstalledPackage("deb", "libpcre2-8-0", "10.42-1", "pcre2", "10.42-1", "arm64", null)),
+            new InstalledPackage(
+                "deb", "libselinux1", "3.4-1+b6", "libselinux", "3.4-1", "arm64", null),
+            new InstalledPackage(
+                "deb", "libpcre2-8-0", "10.42-1", "pcre2", "10.42-1", "arm64", null)),
         parsed.packages());
     assertEquals(List.of(), parsed.problems());
   }
@@ -178,7 +192,8 @@ class DpkgDatabaseTest {
         parsed.packages());
     assertEquals(
         List.of(
-            "stanza 1 has no package name; skipped", "stanza 2 (no-version) has no version; skipped"),
+            "stanza 1 has no package name; skipped",
+            "stanza 2 (no-version) has no version; skipped"),
         parsed.problems());
   }
 
@@ -250,15 +265,16 @@ class DpkgDatabaseTest {
   }
 
   /**
-   * This machine's own dpkg database against dpkg-query. dpkg-query names Multi-Arch: same
-   * packages "name:arch"; we keep the plain name and the architecture separately, so the
-   * qualifier is stripped and checked against the architecture instead.
+   * This machine's own dpkg database against dpkg-query. dpkg-query names Multi-Arch: same packages
+   * "name:arch"; we keep the plain name and the architecture separately, so the qualifier is
+   * stripped and checked against the architecture instead.
    */
   @Test
   void thisMachinesStatusMatchesDpkgQueryExactly() throws Exception {
     Path status = Path.of("/var/lib/dpkg/status");
     assumeTrue(Files.isReadable(status), "not a dpkg-based machine");
-    String query = dpkgQuery("${binary:Package}\\t${Version}\\t${Architecture}\\t${db:Status-Status}\\n");
+    String query =
+        dpkgQuery("${binary:Package}\\t${Version}\\t${Architecture}\\t${db:Status-Status}\\n");
     List<String> expected = new ArrayList<>();
     for (String line : query.split("\n")) {
       if (line.isEmpty()) {
@@ -278,7 +294,9 @@ class DpkgDatabaseTest {
     }
     ParsedPackages parsed = DpkgDatabase.parse(Files.readAllBytes(status));
     List<String> actual =
-        parsed.packages().stream().map(p -> p.name() + "\t" + p.version() + "\t" + p.arch()).toList();
+        parsed.packages().stream()
+            .map(p -> p.name() + "\t" + p.version() + "\t" + p.arch())
+            .toList();
     assertEquals(expected.stream().sorted().toList(), actual.stream().sorted().toList());
     assertEquals(List.of(), parsed.problems());
     // The brief's exact query: dpkg-query adds ":arch" to Multi-Arch: same packages only.
@@ -296,7 +314,9 @@ class DpkgDatabaseTest {
             .map(
                 p -> {
                   String qualified = p.name() + ":" + p.arch();
-                  return (multiArchSame.contains(qualified) ? qualified : p.name()) + "\t" + p.version();
+                  return (multiArchSame.contains(qualified) ? qualified : p.name())
+                      + "\t"
+                      + p.version();
                 })
             .toList();
     assertEquals(namesAndVersions.stream().sorted().toList(), ours.stream().sorted().toList());
@@ -306,7 +326,8 @@ class DpkgDatabaseTest {
     Process process =
         new ProcessBuilder("dpkg-query", "-W", "-f=" + format).redirectErrorStream(false).start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assumeTrue(process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0, "dpkg-query failed");
+    assumeTrue(
+        process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0, "dpkg-query failed");
     return out;
   }
 }

@@ -175,8 +175,7 @@ class InventoryAnalyzerTest {
 
   @Test
   void unsupportedRpmDatabaseIsAProblemNotASilentEmptyList() {
-    LayeredTestFiles files =
-        new LayeredTestFiles(layer().write("var/lib/rpm/Packages", "garbage"));
+    LayeredTestFiles files = new LayeredTestFiles(layer().write("var/lib/rpm/Packages", "garbage"));
     Inventory inventory = analyzer.analyze(files);
     assertEquals(List.of(), inventory.packages());
     assertEquals(

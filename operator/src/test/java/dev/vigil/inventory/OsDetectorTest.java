@@ -12,9 +12,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class OsDetectorTest {
 
@@ -65,7 +65,8 @@ class OsDetectorTest {
     "wolfi, wolfi 20220914",
   })
   void syftImageTrees(String root, String expected) throws Exception {
-    assertEquals(expected, familyAndVersion(OsDetector.detect(imageTree("os-release/syft/" + root))));
+    assertEquals(
+        expected, familyAndVersion(OsDetector.detect(imageTree("os-release/syft/" + root))));
   }
 
   @ParameterizedTest(name = "trivy/{0} -> {1}")
@@ -117,7 +118,8 @@ class OsDetectorTest {
     "ubuntu.lsb-release, etc/lsb-release, ubuntu 18.04",
   })
   void trivyFallbackReleaseFiles(String file, String imagePath, String expected) {
-    Map<String, byte[]> files = Map.of(imagePath, TestData.bytes("os-release/trivy-fallback/" + file));
+    Map<String, byte[]> files =
+        Map.of(imagePath, TestData.bytes("os-release/trivy-fallback/" + file));
     assertEquals(expected, familyAndVersion(OsDetector.detect(files)));
   }
 
@@ -125,7 +127,8 @@ class OsDetectorTest {
   void osReleaseWithCapturedShellPromptLineStillParses() {
     Map<String, byte[]> files =
         Map.of(
-            OsDetector.ETC_OS_RELEASE, TestData.bytes("os-release/osv-scanner/alpine-3.18-os-release"));
+            OsDetector.ETC_OS_RELEASE,
+            TestData.bytes("os-release/osv-scanner/alpine-3.18-os-release"));
     assertEquals(
         Optional.of(new OsInfo("alpine", "3.18", "Alpine Linux v3.18", false, null)),
         OsDetector.detect(files));
@@ -155,8 +158,10 @@ class OsDetectorTest {
   void etcOsReleaseWinsOverUsrLibOsRelease() {
     Map<String, byte[]> files =
         Map.of(
-            OsDetector.ETC_OS_RELEASE, "ID=alpine\nVERSION_ID=3.19.1\n".getBytes(StandardCharsets.UTF_8),
-            OsDetector.USR_LIB_OS_RELEASE, "ID=debian\nVERSION_ID=12\n".getBytes(StandardCharsets.UTF_8));
+            OsDetector.ETC_OS_RELEASE,
+                "ID=alpine\nVERSION_ID=3.19.1\n".getBytes(StandardCharsets.UTF_8),
+            OsDetector.USR_LIB_OS_RELEASE,
+                "ID=debian\nVERSION_ID=12\n".getBytes(StandardCharsets.UTF_8));
     assertEquals("alpine 3.19", familyAndVersion(OsDetector.detect(files)));
   }
 
@@ -176,8 +181,7 @@ class OsDetectorTest {
         OsReleaseFields.parse(
             "# comment\nNAME=\"A \\\"quoted\\\" \\$name\"\nID='single'\nVERSION_ID=1.2 # note\n"
                 .getBytes(StandardCharsets.UTF_8));
-    assertEquals(
-        Map.of("NAME", "A \"quoted\" $name", "ID", "single", "VERSION_ID", "1.2"), fields);
+    assertEquals(Map.of("NAME", "A \"quoted\" $name", "ID", "single", "VERSION_ID", "1.2"), fields);
   }
 
   /**

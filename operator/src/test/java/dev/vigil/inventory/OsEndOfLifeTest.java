@@ -24,8 +24,10 @@ class OsEndOfLifeTest {
 
   @Test
   void lastDayOfSupportIsStillSupported() {
-    assertEquals(false, OsEndOfLife.evaluate(os("debian", "10"), LocalDate.of(2022, 9, 10)).endOfLife());
-    assertEquals(true, OsEndOfLife.evaluate(os("debian", "10"), LocalDate.of(2022, 9, 11)).endOfLife());
+    assertEquals(
+        false, OsEndOfLife.evaluate(os("debian", "10"), LocalDate.of(2022, 9, 10)).endOfLife());
+    assertEquals(
+        true, OsEndOfLife.evaluate(os("debian", "10"), LocalDate.of(2022, 9, 11)).endOfLife());
   }
 
   @Test
@@ -41,7 +43,8 @@ class OsEndOfLifeTest {
             os("fedora", "39"), LocalDate.of(2024, 11, 26),
             os("rocky", "9"), LocalDate.of(2032, 5, 31));
     expected.forEach(
-        (os, date) -> assertEquals(date, OsEndOfLife.evaluate(os, TODAY).endOfLifeDate(), os.toString()));
+        (os, date) ->
+            assertEquals(date, OsEndOfLife.evaluate(os, TODAY).endOfLifeDate(), os.toString()));
     assertEquals(true, OsEndOfLife.evaluate(os("amzn", "2"), TODAY).endOfLife());
     assertEquals(false, OsEndOfLife.evaluate(os("amzn", "2023"), TODAY).endOfLife());
   }
@@ -52,7 +55,8 @@ class OsEndOfLifeTest {
         new OsInfo("ubuntu", "22.04", "Ubuntu", false, null),
         OsEndOfLife.evaluate(new OsInfo("ubuntu", "22.04", "Ubuntu", false, null), TODAY));
     assertEquals(
-        new OsInfo("debian", null, null, false, null), OsEndOfLife.evaluate(os("debian", null), TODAY));
+        new OsInfo("debian", null, null, false, null),
+        OsEndOfLife.evaluate(os("debian", null), TODAY));
   }
 
   @Test

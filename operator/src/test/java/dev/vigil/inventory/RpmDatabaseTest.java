@@ -36,7 +36,8 @@ class RpmDatabaseTest {
 
   @Test
   void sqliteDatabaseOfMariner2ListsAll129PackagesInRpmOrder() {
-    ParsedPackages parsed = RpmDatabase.parse(TestData.bytes("go-rpmdb/cbl-mariner-2.0/rpmdb.sqlite"));
+    ParsedPackages parsed =
+        RpmDatabase.parse(TestData.bytes("go-rpmdb/cbl-mariner-2.0/rpmdb.sqlite"));
     List<InstalledPackage> expected =
         TestData.csv("go-rpmdb/cbl-mariner-2.0/packages.rpm-qa.csv").stream()
             .map(RpmDatabaseTest::expected)
@@ -48,17 +49,20 @@ class RpmDatabaseTest {
 
   @Test
   void sqliteDatabaseWritesNonZeroEpochAndKeepsSourceNameFromSourceRpm() {
-    ParsedPackages parsed = RpmDatabase.parse(TestData.bytes("go-rpmdb/cbl-mariner-2.0/rpmdb.sqlite"));
+    ParsedPackages parsed =
+        RpmDatabase.parse(TestData.bytes("go-rpmdb/cbl-mariner-2.0/rpmdb.sqlite"));
     assertTrue(
-        parsed.packages().contains(
-            new InstalledPackage(
-                "rpm",
-                "ca-certificates-base",
-                "1:2.0.0-1.cm2",
-                "ca-certificates",
-                "1:2.0.0-1.cm2",
-                "noarch",
-                null)));
+        parsed
+            .packages()
+            .contains(
+                new InstalledPackage(
+                    "rpm",
+                    "ca-certificates-base",
+                    "1:2.0.0-1.cm2",
+                    "ca-certificates",
+                    "1:2.0.0-1.cm2",
+                    "noarch",
+                    null)));
     assertEquals(
         new InstalledPackage(
             "rpm", "openssl-libs", "1.1.1k-7.cm2", "openssl", "1.1.1k-7.cm2", "x86_64", null),
@@ -210,10 +214,11 @@ class RpmDatabaseTest {
 
   @Test
   void laterIndexEntryOfTheSameTagWinsAsRpmDribblesDo() {
-    byte[] data = "old\0new\0" .getBytes(StandardCharsets.US_ASCII);
-    byte[] strings = "1.0\0" .getBytes(StandardCharsets.US_ASCII);
+    byte[] data = "old\0new\0".getBytes(StandardCharsets.US_ASCII);
+    byte[] strings = "1.0\0".getBytes(StandardCharsets.US_ASCII);
     byte[] release = "2\0".getBytes(StandardCharsets.US_ASCII);
-    ByteBuffer blob = ByteBuffer.allocate(8 + 4 * 16 + data.length + strings.length + release.length);
+    ByteBuffer blob =
+        ByteBuffer.allocate(8 + 4 * 16 + data.length + strings.length + release.length);
     int dl = data.length + strings.length + release.length;
     blob.putInt(4).putInt(dl);
     blob.putInt(RpmHeader.TAG_NAME).putInt(6).putInt(0).putInt(1);
@@ -221,8 +226,7 @@ class RpmDatabaseTest {
     blob.putInt(RpmHeader.TAG_RELEASE).putInt(6).putInt(data.length + strings.length).putInt(1);
     blob.putInt(RpmHeader.TAG_NAME).putInt(6).putInt(4).putInt(1);
     blob.put(data).put(strings).put(release);
-    assertEquals(
-        new RpmHeader("new", "1.0", "2", null, null, null), RpmHeader.parse(blob.array()));
+    assertEquals(new RpmHeader("new", "1.0", "2", null, null, null), RpmHeader.parse(blob.array()));
   }
 
   /** Points the first off-page item of the libuuid database at another page number. */
