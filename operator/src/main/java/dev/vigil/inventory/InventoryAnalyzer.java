@@ -17,7 +17,8 @@ import java.util.function.Function;
 /**
  * Builds an image's {@link Inventory}: the OS from its release files and the OS packages from every
  * package database in the final file view (dpkg status and status.d, apk installed, one rpm
- * database), each package attributed to the layer that introduced it at its version.
+ * database or else the CBL-Mariner distroless rpm manifest), each package attributed to the layer
+ * that introduced it at its version.
  *
  * <p>Databases are read from the final view, so a database an upper layer rewrote or deleted
  * replaces the lower one by construction. Anything that cannot be read (corrupt, unsupported or
@@ -43,6 +44,12 @@ public final class InventoryAnalyzer {
           "var/lib/rpm/Packages.db",
           "usr/lib/sysimage/rpm/Packages",
           "var/lib/rpm/Packages");
+
+  /**
+   * The package list CBL-Mariner/Azure Linux distroless images carry instead of an rpm database.
+   * Written once at image build, so it is read only when no rpm database exists.
+   */
+  public static final String RPM_CONTAINER_MANIFEST = "var/lib/rpmmanifest/container-manifest-2";
 
   /** Cap on a package database; the largest real ones (full RHEL installs) stay below. */
   public static final long DATABASE_CAP_BYTES = 64L * 1024 * 1024;
@@ -102,7 +109,10 @@ public final class InventoryAnalyzer {
 
   /** True for the paths {@link #SELECTOR} keeps. */
   public static boolean isPackageDatabase(String path) {
-    if (path.equals(DPKG_STATUS) || path.equals(APK_INSTALLED) || RPM_DATABASES.contains(path)) {
+    if (path.equals(DPKG_STATUS)
+        || path.equals(APK_INSTALLED)
+        || RPM_DATABASES.contains(path)
+        || path.equals(RPM_CONTAINER_MANIFEST)) {
       return true;
     }
     return isStatusDStanzaFile(path);
@@ -136,8 +146,14 @@ public final class InventoryAnalyzer {
     files
         .content(APK_INSTALLED)
         .ifPresent(f -> packages.addAll(read(files, f, ApkDatabase::parse, problems)));
-    chooseRpmDatabase(files, problems)
-        .ifPresent(f -> packages.addAll(read(files, f, RpmDatabase::parse, problems)));
+    Optional<CapturedFile> rpmDatabase = chooseRpmDatabase(files, problems);
+    if (rpmDatabase.isPresent()) {
+      packages.addAll(read(files, rpmDatabase.get(), RpmDatabase::parse, problems));
+    } else {
+      files
+          .content(RPM_CONTAINER_MANIFEST)
+          .ifPresent(f -> packages.addAll(read(files, f, RpmContainerManifest::parse, problems)));
+    }
 
     return new Inventory(os, List.copyOf(packages), List.copyOf(problems));
   }

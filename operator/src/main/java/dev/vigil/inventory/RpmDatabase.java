@@ -3,8 +3,7 @@ package dev.vigil.inventory;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
  * Reads an rpm package database in any of rpm's three on-disk formats, told apart by their magic
@@ -20,9 +19,6 @@ import java.util.regex.Pattern;
  * software and are left out.
  */
 public final class RpmDatabase {
-
-  private static final Pattern SOURCE_RPM =
-      Pattern.compile("^(.+)-([^-]+)-([^-]+)\\.(?:no)?src\\.rpm$");
 
   private RpmDatabase() {}
 
@@ -66,10 +62,10 @@ public final class RpmDatabase {
     String sourceName = header.name();
     String sourceVersion = version;
     if (header.sourceRpm() != null) {
-      Matcher m = SOURCE_RPM.matcher(header.sourceRpm());
-      if (m.matches()) {
-        sourceName = m.group(1);
-        sourceVersion = epochPrefix + m.group(2) + "-" + m.group(3);
+      Optional<SourceRpm> source = SourceRpm.parse(header.sourceRpm());
+      if (source.isPresent()) {
+        sourceName = source.get().name();
+        sourceVersion = epochPrefix + source.get().version() + "-" + source.get().release();
       } else {
         problems.add(
             header.name()

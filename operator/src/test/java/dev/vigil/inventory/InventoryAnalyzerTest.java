@@ -174,6 +174,26 @@ class InventoryAnalyzerTest {
   }
 
   @Test
+  void marinerDistrolessManifestIsReadWhenThereIsNoRpmDatabase() {
+    byte[] manifest = TestData.bytes("syft-rpm/var/lib/rpmmanifest/container-manifest-2");
+    Inventory distroless =
+        analyzer.analyze(
+            new LayeredTestFiles(
+                layer().write("var/lib/rpmmanifest/container-manifest-2", manifest)));
+    assertEquals(5, distroless.packages().size());
+    assertEquals(digest(0), distroless.packages().get(4).layerDigest());
+
+    Inventory withDatabase =
+        analyzer.analyze(
+            new LayeredTestFiles(
+                layer()
+                    .write("var/lib/rpmmanifest/container-manifest-2", manifest)
+                    .write("var/lib/rpm/Packages", TestData.bytes("go-rpmdb/libuuid/Packages"))));
+    assertEquals(
+        List.of("libuuid"), withDatabase.packages().stream().map(InstalledPackage::name).toList());
+  }
+
+  @Test
   void unsupportedRpmDatabaseIsAProblemNotASilentEmptyList() {
     LayeredTestFiles files = new LayeredTestFiles(layer().write("var/lib/rpm/Packages", "garbage"));
     Inventory inventory = analyzer.analyze(files);
@@ -248,6 +268,7 @@ class InventoryAnalyzerTest {
     assertTrue(InventoryAnalyzer.SELECTOR.wants().test("lib/apk/db/installed"));
     assertTrue(InventoryAnalyzer.SELECTOR.wants().test("usr/lib/sysimage/rpm/rpmdb.sqlite"));
     assertTrue(InventoryAnalyzer.SELECTOR.wants().test("var/lib/rpm/Packages"));
+    assertTrue(InventoryAnalyzer.SELECTOR.wants().test("var/lib/rpmmanifest/container-manifest-2"));
     assertFalse(InventoryAnalyzer.SELECTOR.wants().test("etc/os-release"));
     assertEquals(64L * 1024 * 1024, InventoryAnalyzer.SELECTOR.maxBytes());
     assertTrue(InventoryAnalyzer.RELEASE_SELECTOR.wants().test("etc/os-release"));
