@@ -122,7 +122,7 @@ final class CheckedTarInputStream extends TarArchiveInputStream {
     if (ArchiveUtils.isArrayZero(record, RECORD_SIZE)) {
       return record;
     }
-    if (!TarUtils.verifyCheckSum(record) && !inOldGnuSparseExtension()) {
+    if (!checksumMatches(record) && !inOldGnuSparseExtension()) {
       if (!headerSeen) {
         throw abort(
             LayerException.Reason.NOT_A_TAR,
@@ -134,6 +134,14 @@ final class CheckedTarInputStream extends TarArchiveInputStream {
     headerSeen = true;
     checkExtensionSize(record, before);
     return record;
+  }
+
+  private static boolean checksumMatches(byte[] record) {
+    try {
+      return TarUtils.verifyCheckSum(record);
+    } catch (IllegalArgumentException e) {
+      return false; // the checksum field itself is not octal
+    }
   }
 
   /** Old GNU sparse extension records carry no checksum; they follow a sparse header. */

@@ -112,6 +112,14 @@ public final class LayerWalker {
       throw abort.layerException();
     } catch (IOException e) {
       throw classify(e, layerDigest, compression);
+    } catch (RuntimeException e) {
+      // The tar and compression libraries signal some malformed input this way; a hostile
+      // layer must end its own scan, not escape as an unchecked exception.
+      throw new LayerException(
+          LayerException.Reason.CORRUPT,
+          layerDigest,
+          "cannot read the layer (" + describe(compression) + "): " + e,
+          e);
     }
   }
 
@@ -376,6 +384,9 @@ public final class LayerWalker {
   }
 
   private static FileEntry.Type typeOf(TarArchiveEntry entry) {
+    if (entry.isFIFO() || entry.isCharacterDevice() || entry.isBlockDevice()) {
+      return FileEntry.Type.OTHER;
+    }
     if (entry.isDirectory()) {
       return FileEntry.Type.DIRECTORY;
     }
