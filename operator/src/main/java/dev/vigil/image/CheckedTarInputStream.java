@@ -169,7 +169,7 @@ final class CheckedTarInputStream extends TarArchiveInputStream {
       throw abort(
           LayerException.Reason.LIMIT_EXCEEDED,
           "tar extension record of " + size + " bytes at offset " + offset
-              + " exceeds the limit of " + limits.maxHeaderRecordBytes() + " bytes");
+              + " exceeds " + limits.maxHeaderRecordBytes() + " bytes (maxHeaderRecordBytes)");
     }
   }
 

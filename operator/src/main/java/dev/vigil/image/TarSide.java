@@ -106,7 +106,7 @@ final class TarSide extends InputStream {
     bytesRead += n;
     if (bytesRead > limits.maxLayerBytes()) {
       throw limit(
-          "uncompressed size exceeds the limit of " + limits.maxLayerBytes() + " bytes per layer");
+          "uncompressed size exceeds " + limits.maxLayerBytes() + " bytes (maxLayerBytes)");
     }
     if (compressed
         && bytesRead > limits.ratioCheckAfterBytes()
@@ -114,8 +114,8 @@ final class TarSide extends InputStream {
       throw limit(
           String.format(
               Locale.ROOT,
-              "compression ratio exceeds the limit of %.0f:1 (%d bytes from %d compressed);"
-                  + " refusing a likely decompression bomb",
+              "compression ratio exceeds %.0f:1 (maxCompressionRatio): %d bytes from %d"
+                  + " compressed; refusing a likely decompression bomb",
               limits.maxCompressionRatio(),
               bytesRead,
               blob.bytesRead()));

@@ -454,7 +454,7 @@ class LayerWalkerTest {
         () -> walker.walk(DIGEST, OCI_GZIP, source, "sha256:" + "11".repeat(32), List.of()));
 
     assertEquals(LayerException.Reason.LIMIT_EXCEEDED, e.reason());
-    assertTrue(e.detail().startsWith("compression ratio exceeds the limit of 200:1"), e.detail());
+    assertTrue(e.detail().startsWith("compression ratio exceeds 200:1 (maxCompressionRatio)"), e.detail());
     assertTrue(source.count < bomb.length / 2, "read " + source.count + " of " + bomb.length);
     assertGoodWalkStillWorks();
   }
@@ -466,7 +466,7 @@ class LayerWalkerTest {
     LayerException e = assertThrows(LayerException.class,
         () -> limited.walk(DIGEST, OCI_TAR, new ByteArrayInputStream(tar), TarLayer.sha256(tar), List.of()));
     assertEquals(LayerException.Reason.LIMIT_EXCEEDED, e.reason());
-    assertEquals("uncompressed size exceeds the limit of 50000 bytes per layer", e.detail());
+    assertEquals("uncompressed size exceeds 50000 bytes (maxLayerBytes)", e.detail());
   }
 
   @Test
@@ -494,7 +494,7 @@ class LayerWalkerTest {
     LayerException record = assertThrows(LayerException.class,
         () -> smallRecords.walk(DIGEST, OCI_TAR, new ByteArrayInputStream(tar), TarLayer.sha256(tar), List.of()));
     assertEquals(LayerException.Reason.LIMIT_EXCEEDED, record.reason());
-    assertEquals("tar extension record of 303 bytes at offset 0 exceeds the limit of 256 bytes",
+    assertEquals("tar extension record of 303 bytes at offset 0 exceeds 256 bytes (maxHeaderRecordBytes)",
         record.detail());
     assertGoodWalkStillWorks();
   }
