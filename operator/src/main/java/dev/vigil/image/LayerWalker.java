@@ -1,0 +1,404 @@
+package dev.vigil.image;
+
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams one layer blob, once, into {@link LayerFacts}: decompresses it, hashes the tar
+ * against the diff_id, records every entry's metadata, whiteouts and opaque directories, and
+ * keeps the contents the selectors ask for. Nothing is written to disk and only metadata and
+ * captured contents stay in memory. Thread-safe: holds no state between walks.
+ */
+public final class LayerWalker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LayerWalker.class);
+  private static final Pattern SHA256_DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+  private static final int BUFFER_SIZE = 64 * 1024;
+  private static final String WHITEOUT_PREFIX = ".wh.";
+  private static final String AUFS_META_PREFIX = ".wh..wh.";
+  private static final String OPAQUE_MARKER = ".wh..wh..opq";
+
+  private final WalkLimits limits;
+
+  public LayerWalker() {
+    this(WalkLimits.DEFAULTS);
+  }
+
+  public LayerWalker(WalkLimits limits) {
+    this.limits = Objects.requireNonNull(limits, "limits");
+  }
+
+  public WalkLimits limits() {
+    return limits;
+  }
+
+  /**
+   * Walks one layer.
+   *
+   * @param layerDigest the blob's digest, used in messages and recorded in the facts
+   * @param mediaType the manifest's media type for the layer; the blob's first bytes decide
+   *     the compression, so unknown or wrong types are still walked
+   * @param blob the blob's bytes; read to the end on success, never closed here
+   * @param expectedDiffId the image config's diff_id for this layer ("sha256:...")
+   * @param selectors which file contents to keep
+   * @throws LayerException when the layer is not a readable tar, is truncated, does not match
+   *     its diff_id, holds an unsafe path, breaks a limit, or the blob cannot be read
+   */
+  public LayerFacts walk(
+      String layerDigest,
+      String mediaType,
+      InputStream blob,
+      String expectedDiffId,
+      List<ContentSelector> selectors)
+      throws LayerException {
+    Objects.requireNonNull(layerDigest, "layerDigest");
+    Objects.requireNonNull(blob, "blob");
+    Objects.requireNonNull(selectors, "selectors");
+    String expected = expectedDiffId == null ? "" : expectedDiffId.toLowerCase(Locale.ROOT);
+    if (!SHA256_DIGEST.matcher(expected).matches()) {
+      throw new LayerException(
+          LayerException.Reason.DIFF_ID_MISMATCH,
+          layerDigest,
+          "the image config's diff_id '" + expectedDiffId + "' is not a sha256 digest");
+    }
+    BlobSide source = new BlobSide(blob, layerDigest);
+    BufferedInputStream buffered = new BufferedInputStream(source, BUFFER_SIZE);
+    LayerCompression compression = LayerCompression.NONE;
+    try {
+      compression = sniff(buffered, layerDigest);
+      Optional<LayerCompression> declared = LayerCompression.declaredBy(mediaType);
+      if (declared.isPresent() && declared.get() != compression) {
+        LOG.warn(
+            "layer {}: media type {} declares {} but the data is {}; decoding what the data is",
+            layerDigest, mediaType, declared.get(), compression);
+      }
+      try (TarSide tar =
+          new TarSide(
+              decompressor(compression, buffered),
+              source,
+              compression != LayerCompression.NONE,
+              limits,
+              layerDigest)) {
+        Walk walk = new Walk(layerDigest, mediaType, selectors);
+        walk.readAll(new CheckedTarInputStream(
+            new BufferedInputStream(tar, BUFFER_SIZE), limits, layerDigest, mediaType));
+        tar.drain();
+        String actual = "sha256:" + tar.sha256Hex();
+        if (!actual.equals(expected)) {
+          throw new LayerException(
+              LayerException.Reason.DIFF_ID_MISMATCH,
+              layerDigest,
+              "uncompressed tar hashes to " + actual + " but the image config says " + expected
+                  + trailingPartialRecord(tar.bytesRead()));
+        }
+        return walk.facts(actual, compression, source.bytesRead(), tar.bytesRead());
+      }
+    } catch (WalkAbort abort) {
+      throw abort.layerException();
+    } catch (IOException e) {
+      throw classify(e, layerDigest, compression);
+    } catch (RuntimeException e) {
+      // The tar and compression libraries signal some malformed input this way; a hostile
+      // layer must end its own scan, not escape as an unchecked exception.
+      throw new LayerException(
+          LayerException.Reason.CORRUPT,
+          layerDigest,
+          "cannot read the layer (" + describe(compression) + "): " + e,
+          e);
+    }
+  }
+
+  private static String trailingPartialRecord(long uncompressedBytes) {
+    return uncompressedBytes % 512 == 0
+        ? ""
+        : " (the tar's " + uncompressedBytes + " bytes end inside a 512-byte record: truncated?)";
+  }
+
+  private static LayerCompression sniff(BufferedInputStream in, String layerDigest)
+      throws IOException, LayerException {
+    byte[] head = new byte[LayerCompression.MAGIC_LENGTH];
+    in.mark(head.length);
+    int length = in.readNBytes(head, 0, head.length);
+    in.reset();
+    try {
+      return LayerCompression.sniff(head, length);
+    } catch (LayerCompression.UnsupportedCompression e) {
+      throw new LayerException(
+          LayerException.Reason.UNSUPPORTED_COMPRESSION, layerDigest, e.getMessage());
+    }
+  }
+
+  private static InputStream decompressor(LayerCompression compression, InputStream in)
+      throws IOException {
+    switch (compression) {
+      case GZIP:
+        // commons-compress, not java.util.zip: GZIPInputStream decides whether another gzip
+        // member follows by asking available(), which a network stream may answer with 0 at
+        // a member boundary, silently ending a multi-member layer early.
+        return new GzipCompressorInputStream(in, true);
+      case ZSTD:
+        return new ZstdInputStreamNoFinalizer(in);
+      default:
+        return in;
+    }
+  }
+
+  private static LayerException classify(
+      IOException e, String layerDigest, LayerCompression compression) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof WalkAbort abort) {
+        return abort.layerException();
+      }
+    }
+    String message = String.valueOf(e.getMessage());
+    String lower = message.toLowerCase(Locale.ROOT);
+    if (e instanceof EOFException || lower.contains("truncated") || lower.contains("premature end")) {
+      return new LayerException(
+          LayerException.Reason.TRUNCATED,
+          layerDigest,
+          "the layer ends early (" + describe(compression) + "): " + message,
+          e);
+    }
+    return new LayerException(
+        LayerException.Reason.CORRUPT,
+        layerDigest,
+        "cannot read the layer (" + describe(compression) + "): " + message,
+        e);
+  }
+
+  private static String describe(LayerCompression compression) {
+    return switch (compression) {
+      case GZIP -> "gzip-compressed tar";
+      case ZSTD -> "zstd-compressed tar";
+      case NONE -> "uncompressed tar";
+    };
+  }
+
+  /** The state of one walk: what the tar has said so far. */
+  private final class Walk {
+    private final String layerDigest;
+    private final String mediaType;
+    private final List<ContentSelector> selectors;
+    private final LinkedHashMap<String, FileEntry> entries = new LinkedHashMap<>();
+    private final List<String> whiteouts = new ArrayList<>();
+    private final List<String> opaqueDirectories = new ArrayList<>();
+    private final LinkedHashMap<String, CapturedFile> captured = new LinkedHashMap<>();
+    private long tarEntries;
+    private long capturedBytes;
+
+    Walk(String layerDigest, String mediaType, List<ContentSelector> selectors) {
+      this.layerDigest = layerDigest;
+      this.mediaType = mediaType;
+      this.selectors = selectors;
+    }
+
+    void readAll(CheckedTarInputStream tar) throws IOException, LayerException {
+      TarArchiveEntry entry;
+      while ((entry = tar.next()) != null) {
+        tarEntries++;
+        if (tarEntries > limits.maxEntriesPerLayer()) {
+          throw limit(
+              "more than " + limits.maxEntriesPerLayer() + " entries (maxEntriesPerLayer)");
+        }
+        record(tar, entry);
+      }
+    }
+
+    private void record(CheckedTarInputStream tar, TarArchiveEntry entry)
+        throws IOException, LayerException {
+      String raw = tar.rawName(entry);
+      checkLength("path", raw);
+      String path = entryPath(raw);
+      if (path.isEmpty()) {
+        return; // the root directory itself
+      }
+      String name = ImagePath.name(path);
+      if (path.contains(WHITEOUT_PREFIX)) {
+        if (name.equals(OPAQUE_MARKER)) {
+          opaqueDirectories.add(ImagePath.parent(path));
+          return;
+        }
+        if (isAufsMetadata(path)) {
+          return; // aufs bookkeeping (hard-link directories), not image content
+        }
+        if (name.startsWith(WHITEOUT_PREFIX)) {
+          String deleted = name.substring(WHITEOUT_PREFIX.length());
+          if (deleted.isEmpty() || deleted.equals(".") || deleted.equals("..")) {
+            throw new LayerException(
+                LayerException.Reason.CORRUPT, layerDigest, "malformed whiteout entry: " + raw);
+          }
+          whiteouts.add(ImagePath.child(ImagePath.parent(path), deleted));
+          return;
+        }
+      }
+
+      FileEntry.Type type = typeOf(entry);
+      String linkTarget = null;
+      if (type == FileEntry.Type.SYMLINK) {
+        linkTarget = tar.rawLinkName(entry);
+        checkLength("symlink target", linkTarget);
+      } else if (type == FileEntry.Type.HARDLINK) {
+        String rawTarget = tar.rawLinkName(entry);
+        checkLength("hard link target", rawTarget);
+        linkTarget = entryPath(rawTarget);
+      }
+      long size = type == FileEntry.Type.FILE ? entry.getRealSize() : 0;
+      FileEntry fileEntry =
+          new FileEntry(
+              path,
+              type,
+              entry.getMode() & 07777,
+              entry.getLongUserId(),
+              entry.getLongGroupId(),
+              size,
+              linkTarget,
+              layerDigest,
+              -1);
+      // Re-inserting moves the path to its last position: later tar entries overwrite.
+      entries.remove(path);
+      entries.put(path, fileEntry);
+      captured.remove(path);
+      if (type == FileEntry.Type.FILE) {
+        captureFile(tar, path, size);
+      } else if (type == FileEntry.Type.HARDLINK) {
+        captureHardLink(path, linkTarget);
+      }
+    }
+
+    private void captureFile(InputStream content, String path, long size)
+        throws IOException, LayerException {
+      long cap = captureCap(path);
+      if (cap < 0) {
+        return;
+      }
+      int keep = (int) Math.min(size, cap);
+      byte[] bytes = content.readNBytes(keep);
+      if (bytes.length != keep) {
+        throw new LayerException(
+            LayerException.Reason.TRUNCATED,
+            layerDigest,
+            "tar archive ends inside the content of " + path);
+      }
+      keepCaptured(new CapturedFile(path, layerDigest, -1, bytes, size > cap));
+    }
+
+    /**
+     * A hard link shares its target's content; that content is only at hand if the target
+     * was captured earlier in this layer (tar writes the target first).
+     */
+    private void captureHardLink(String path, String target) throws LayerException {
+      long cap = captureCap(path);
+      if (cap < 0) {
+        return;
+      }
+      CapturedFile source = captured.get(target);
+      if (source == null) {
+        LOG.debug("layer {}: hard link {} wanted but its target {} was not captured",
+            layerDigest, path, target);
+        return;
+      }
+      byte[] content = source.content();
+      boolean truncated = source.truncated();
+      if (content.length > cap) {
+        content = Arrays.copyOf(content, (int) cap);
+        truncated = true;
+      }
+      keepCaptured(new CapturedFile(path, layerDigest, -1, content, truncated));
+    }
+
+    /** The largest cap among selectors that want the path, or -1 when none does. */
+    private long captureCap(String path) {
+      long cap = -1;
+      for (ContentSelector selector : selectors) {
+        if (selector.wants().test(path)) {
+          cap = Math.max(cap, Math.min(selector.maxBytes(), Integer.MAX_VALUE - 16));
+        }
+      }
+      return cap;
+    }
+
+    private void keepCaptured(CapturedFile file) throws LayerException {
+      capturedBytes += file.content().length;
+      if (capturedBytes > limits.maxCapturedBytes()) {
+        throw limit(
+            "captured file contents exceed " + limits.maxCapturedBytes()
+                + " bytes (maxCapturedBytes) at " + file.path());
+      }
+      captured.put(file.path(), file);
+    }
+
+    private String entryPath(String raw) throws LayerException {
+      try {
+        return ImagePath.ofEntry(raw);
+      } catch (IllegalArgumentException e) {
+        throw new LayerException(LayerException.Reason.UNSAFE_PATH, layerDigest, e.getMessage());
+      }
+    }
+
+    private void checkLength(String what, String value) throws LayerException {
+      if (value != null && value.length() > limits.maxPathLength()) {
+        throw limit(
+            what + " of " + value.length() + " characters exceeds " + limits.maxPathLength()
+                + " (maxPathLength): " + value.substring(0, Math.min(64, value.length())) + "...");
+      }
+    }
+
+    private LayerException limit(String detail) {
+      return new LayerException(LayerException.Reason.LIMIT_EXCEEDED, layerDigest, detail);
+    }
+
+    LayerFacts facts(
+        String diffId, LayerCompression compression, long compressedBytes, long uncompressedBytes) {
+      return new LayerFacts(
+          layerDigest,
+          diffId,
+          mediaType,
+          compression,
+          new ArrayList<>(entries.values()),
+          whiteouts,
+          opaqueDirectories,
+          new ArrayList<>(captured.values()),
+          tarEntries,
+          compressedBytes,
+          uncompressedBytes);
+    }
+  }
+
+  private static boolean isAufsMetadata(String path) {
+    return path.startsWith(AUFS_META_PREFIX) || path.contains("/" + AUFS_META_PREFIX);
+  }
+
+  private static FileEntry.Type typeOf(TarArchiveEntry entry) {
+    if (entry.isFIFO() || entry.isCharacterDevice() || entry.isBlockDevice()) {
+      return FileEntry.Type.OTHER;
+    }
+    if (entry.isDirectory()) {
+      return FileEntry.Type.DIRECTORY;
+    }
+    if (entry.isSymbolicLink()) {
+      return FileEntry.Type.SYMLINK;
+    }
+    if (entry.isLink()) {
+      return FileEntry.Type.HARDLINK;
+    }
+    if (entry.isFile() || entry.isSparse()) {
+      return FileEntry.Type.FILE;
+    }
+    return FileEntry.Type.OTHER;
+  }
+}
