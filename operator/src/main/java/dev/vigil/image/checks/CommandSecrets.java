@@ -37,14 +37,16 @@ final class CommandSecrets {
   private record Span(String kind, int start, int end) {}
 
   private static final Pattern ASSIGNMENT =
-      Pattern.compile("(?<![A-Za-z0-9_$])([A-Za-z_][A-Za-z0-9_.-]*)=(\"[^\"]*\"|'[^']*'|[^\\s;&|'\"]*)");
+      Pattern.compile("(?<![A-Za-z0-9_$-])([A-Za-z_][A-Za-z0-9_.-]*)=(\"[^\"]*\"|'[^']*'|[^\\s;&|'\"]*)");
 
   private static final Pattern CURL_USER =
       Pattern.compile(
           "\\bcurl\\b[^;&|\\n]*?\\s(?:-u|--user)(?:\\s+|=)['\"]?[^\\s:'\"]+:([^\\s'\"]+)");
 
-  private static final Pattern PASSWORD_OPTION =
-      Pattern.compile("--(?:http-|ftp-|proxy-)?password(?:=|\\s+)['\"]?([^\\s'\"]+)");
+  /** --password=x, --db-password x, --api-key=x, --token x (command options, not variables). */
+  private static final Pattern CREDENTIAL_OPTION =
+      Pattern.compile(
+          "--(?:[A-Za-z0-9]+-)*(?:password|passwd|token|api-key)(?:=|\\s+)['\"]?([^\\s'\"-][^\\s'\"]*)");
 
   private static final Pattern SSHPASS = Pattern.compile("\\bsshpass\\s+-p\\s*['\"]?([^\\s'\"]+)");
 
@@ -72,7 +74,7 @@ final class CommandSecrets {
       }
     }
     addLiteralGroup(spans, CURL_USER, command, "curl credentials");
-    addLiteralGroup(spans, PASSWORD_OPTION, command, "password option");
+    addLiteralGroup(spans, CREDENTIAL_OPTION, command, "credential option");
     addLiteralGroup(spans, SSHPASS, command, "sshpass password");
     addLiteralGroup(spans, CHPASSWD, command, "chpasswd password");
     spans.sort((x, y) -> Integer.compare(x.start(), y.start()));

@@ -4,24 +4,46 @@ import dev.vigil.image.ImageConfig;
 import dev.vigil.image.ImageFiles;
 import java.time.Clock;
 
-/**
- * What one run of the image checks looks at.
- *
- * @param config the image config
- * @param files the final file view plus captured contents across layers
- * @param settings the policy's check settings
- * @param clock the time "now" for age checks
- * @param fileSystem symlink-aware lookups over {@code files}
- */
-public record ImageCheckContext(
-    ImageConfig config,
-    ImageFiles files,
-    ImageCheckSettings settings,
-    Clock clock,
-    FileSystemView fileSystem) {
+/** What one run of the image checks looks at. */
+public final class ImageCheckContext {
+
+  private final ImageConfig config;
+  private final ImageFiles files;
+  private final ImageCheckSettings settings;
+  private final Clock clock;
+  private final FileSystemView fileSystem;
 
   public ImageCheckContext(
       ImageConfig config, ImageFiles files, ImageCheckSettings settings, Clock clock) {
-    this(config, files, settings, clock, new FileSystemView(files));
+    this.config = config;
+    this.files = files;
+    this.settings = settings;
+    this.clock = clock;
+    this.fileSystem = new FileSystemView(files);
+  }
+
+  /** The image config. */
+  public ImageConfig config() {
+    return config;
+  }
+
+  /** The final file view plus captured contents across layers. */
+  public ImageFiles files() {
+    return files;
+  }
+
+  /** The policy's check settings. */
+  public ImageCheckSettings settings() {
+    return settings;
+  }
+
+  /** "Now", for age checks. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Symlink-aware lookups over {@link #files()}. */
+  FileSystemView fileSystem() {
+    return fileSystem;
   }
 }

@@ -33,8 +33,8 @@ final class RemoteAddCheck implements ImageCheck {
 
   @Override
   public String remediation() {
-    return "Use ADD --checksum=sha256:<digest> <url>, or download in a RUN step that verifies a"
-        + " checksum or signature.";
+    return "Pin the content with ADD --checksum=sha256:... (BuildKit), or download in a RUN step"
+        + " that verifies a checksum or signature.";
   }
 
   @Override

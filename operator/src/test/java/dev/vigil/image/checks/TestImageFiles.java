@@ -137,6 +137,17 @@ final class TestImageFiles implements ImageFiles {
       return this;
     }
 
+    /** A file of {@code size} bytes of which only a prefix was captured (the selector's cap). */
+    Builder capturedPrefix(String path, String prefix, long size) {
+      file(path, 0644, 0, size);
+      Layer l = current();
+      l.captured()
+          .add(
+              new CapturedFile(
+                  path, l.digest(), layers.size() - 1, prefix.getBytes(StandardCharsets.UTF_8), true));
+      return this;
+    }
+
     /** Deletes a path of a lower layer and everything below it (a whiteout). */
     Builder delete(String path) {
       current().deletions().add(path);
