@@ -36,8 +36,14 @@ final class CommandSecrets {
 
   private record Span(String kind, int start, int end) {}
 
+  /**
+   * NAME=value. The look-behind lets a name start only where no name character precedes, so a
+   * long run of name characters is scanned once, not once per position (hostile history lines
+   * can be long).
+   */
   private static final Pattern ASSIGNMENT =
-      Pattern.compile("(?<![A-Za-z0-9_$-])([A-Za-z_][A-Za-z0-9_.-]*)=(\"[^\"]*\"|'[^']*'|[^\\s;&|'\"]*)");
+      Pattern.compile(
+          "(?<![A-Za-z0-9_$.-])([A-Za-z_][A-Za-z0-9_.-]*)=(\"[^\"]*\"|'[^']*'|[^\\s;&|'\"]*)");
 
   private static final Pattern CURL_USER =
       Pattern.compile(

@@ -48,9 +48,12 @@ final class SecretPatterns {
                   Pattern.DOTALL),
               1));
 
-  /** user:password@ in a URL; the password must be a literal (not "$TOKEN"). */
+  /**
+   * user:password@ in a URL; the password must be a literal (not "$TOKEN"). The scheme is
+   * bounded so that long dotted words are not rescanned from every position.
+   */
   private static final Pattern URL_CREDENTIALS =
-      Pattern.compile("\\b[A-Za-z][A-Za-z0-9+.-]*://[^/\\s:@'\"]+:([^/\\s@'\"]+)@");
+      Pattern.compile("\\b[A-Za-z][A-Za-z0-9+.-]{0,31}://[^/\\s:@'\"]+:([^/\\s@'\"]+)@");
 
   private SecretPatterns() {}
 

@@ -207,6 +207,16 @@ class SecretChecksTest {
   }
 
   @Test
+  void secretAtTheEndOfAHugeHeredocLineIsFoundAndShown() {
+    String filler = "a.b-c.d_e.f ".repeat(5_000) + "x".repeat(12_500) + " ";
+    CommandSecrets.Result result =
+        CommandSecrets.scan("RUN /bin/sh -c cat <<EOF " + filler + "DB_PASSWORD=tail-secret EOF");
+    assertEquals(List.of("DB_PASSWORD"), result.kinds());
+    assertTrue(result.redacted().endsWith("DB_PASSWORD=<redacted> EOF"), result.redacted());
+    assertFalse(result.redacted().contains("tail-secret"));
+  }
+
+  @Test
   void privateKeyPastedIntoACommandIsRedactedToTheEndMarker() {
     CommandSecrets.Result result =
         CommandSecrets.scan(
