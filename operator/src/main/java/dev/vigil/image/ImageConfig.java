@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An image's config blob (OCI {@code application/vnd.oci.image.config.v1+json} or Docker
- * {@code application/vnd.docker.container.image.v1+json}; both share the field names read
- * here). Absent and null fields are normalised: strings become "", lists and maps become empty,
- * so readers never null-check; only {@code created} and {@code healthcheck} may be null because
- * "absent" means something different from any value.
+ * An image's config blob (OCI {@code application/vnd.oci.image.config.v1+json} or Docker {@code
+ * application/vnd.docker.container.image.v1+json}; both share the field names read here). Absent
+ * and null fields are normalised: strings become "", lists and maps become empty, so readers never
+ * null-check; only {@code created} and {@code healthcheck} may be null because "absent" means
+ * something different from any value.
  *
  * @param os operating system, e.g. "linux"
  * @param architecture CPU architecture, e.g. "amd64"
@@ -45,8 +45,8 @@ public record ImageConfig(
   /**
    * Parses a config blob.
    *
-   * @throws InvalidImageConfigException when the bytes are not JSON or a field has the wrong
-   *     type; the message names the field
+   * @throws InvalidImageConfigException when the bytes are not JSON or a field has the wrong type;
+   *     the message names the field
    */
   public static ImageConfig parse(byte[] json) {
     return ImageConfigParser.parse(json);
@@ -118,8 +118,8 @@ public record ImageConfig(
    * HEALTHCHECK.
    *
    * @param test the Test argv: ["NONE"] disables a health check inherited from the base image;
-   *     ["CMD", argv...] or ["CMD-SHELL", command] define one; [] inherits (so in a final config
-   *     it means none)
+   *     ["CMD", argv...] or ["CMD-SHELL", command] define one; [] inherits (so in a final config it
+   *     means none)
    */
   public record Healthcheck(List<String> test) {
 

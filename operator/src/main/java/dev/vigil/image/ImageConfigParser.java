@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads config JSON through the tree model rather than data binding: real configs carry nulls
- * where lists or objects belong ("Env": null, "Volumes": null, "OnBuild": null) and many fields
- * nobody reads, and errors must name the offending field.
+ * Reads config JSON through the tree model rather than data binding: real configs carry nulls where
+ * lists or objects belong ("Env": null, "Volumes": null, "OnBuild": null) and many fields nobody
+ * reads, and errors must name the offending field.
  */
 final class ImageConfigParser {
 
@@ -200,7 +200,12 @@ final class ImageConfigParser {
       return OffsetDateTime.parse(text).toInstant();
     } catch (DateTimeParseException e) {
       throw new InvalidImageConfigException(
-          "image config field " + prefix + field + " is not an RFC 3339 timestamp: \"" + text + "\"",
+          "image config field "
+              + prefix
+              + field
+              + " is not an RFC 3339 timestamp: \""
+              + text
+              + "\"",
           e);
     }
   }
@@ -215,7 +220,8 @@ final class ImageConfigParser {
     }
   }
 
-  private static InvalidImageConfigException wrongType(String where, String expected, JsonNode got) {
+  private static InvalidImageConfigException wrongType(
+      String where, String expected, JsonNode got) {
     String field = where.equals("image config") ? where : "image config field " + where;
     return new InvalidImageConfigException(
         field + " must be " + expected + " but is " + got.getNodeType().name().toLowerCase());

@@ -8,9 +8,9 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
- * Finds executables by name where a shell would find them: the usual binary directories plus
- * every directory on the image's PATH, each resolved through links so that merged-/usr images
- * (bin → usr/bin) are searched once.
+ * Finds executables by name where a shell would find them: the usual binary directories plus every
+ * directory on the image's PATH, each resolved through links so that merged-/usr images (bin →
+ * usr/bin) are searched once.
  */
 final class BinaryLocator {
 
@@ -28,9 +28,7 @@ final class BinaryLocator {
 
     /** "/usr/bin/sh -> dash" or "/usr/bin/curl". */
     String evidence() {
-      return linkTarget == null
-          ? Evidence.path(path)
-          : Evidence.path(path) + " -> " + linkTarget;
+      return linkTarget == null ? Evidence.path(path) : Evidence.path(path) + " -> " + linkTarget;
     }
   }
 
@@ -58,8 +56,8 @@ final class BinaryLocator {
 
   /**
    * Entries in the binary directories whose name the predicate accepts and that lead to an
-   * executable file (links followed; dangling links and non-executable files do not count),
-   * sorted by path.
+   * executable file (links followed; dangling links and non-executable files do not count), sorted
+   * by path.
    */
   static List<Located> find(ImageCheckContext context, Predicate<String> names) {
     List<Located> found = new ArrayList<>();

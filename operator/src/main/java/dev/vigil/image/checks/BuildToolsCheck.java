@@ -4,10 +4,10 @@ import dev.vigil.api.Severity;
 import java.util.List;
 
 /**
- * VIG-IMG-006. Compilers, build tools and package managers in a runtime image mean a build
- * stage leaked into it: a larger attack surface, more packages to patch, and a way to build or
- * install tools after a compromise. Reports the forbidden names that are build tools or package
- * managers (see {@link BinaryKinds}).
+ * VIG-IMG-006. Compilers, build tools and package managers in a runtime image mean a build stage
+ * leaked into it: a larger attack surface, more packages to patch, and a way to build or install
+ * tools after a compromise. Reports the forbidden names that are build tools or package managers
+ * (see {@link BinaryKinds}).
  */
 final class BuildToolsCheck implements ImageCheck {
 

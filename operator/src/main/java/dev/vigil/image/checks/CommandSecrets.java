@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
 
 /**
  * Finds secrets in a build step's command line (history created_by) and produces a redacted,
- * shortened copy fit for evidence. Build args show up as "|2 NAME=value NAME2=value /bin/sh -c
- * ..." (legacy builder and BuildKit), ENV/ARG steps as "ENV NAME=value", and RUN commands hold
- * whatever the author typed.
+ * shortened copy fit for evidence. Build args show up as "|2 NAME=value NAME2=value /bin/sh -c ..."
+ * (legacy builder and BuildKit), ENV/ARG steps as "ENV NAME=value", and RUN commands hold whatever
+ * the author typed.
  */
 final class CommandSecrets {
 
@@ -24,9 +24,9 @@ final class CommandSecrets {
    * Secrets found in one command.
    *
    * @param kinds what was found (variable names, token kinds), each once, in order
-   * @param redacted the command with every secret value replaced by {@link #REDACTED},
-   *     whitespace collapsed, shortened (around the first redaction when there is one); safe
-   *     to show even when nothing was found
+   * @param redacted the command with every secret value replaced by {@link #REDACTED}, whitespace
+   *     collapsed, shortened (around the first redaction when there is one); safe to show even when
+   *     nothing was found
    */
   record Result(List<String> kinds, String redacted) {
     boolean found() {
@@ -37,9 +37,9 @@ final class CommandSecrets {
   private record Span(String kind, int start, int end) {}
 
   /**
-   * NAME=value. The look-behind lets a name start only where no name character precedes, so a
-   * long run of name characters is scanned once, not once per position (hostile history lines
-   * can be long).
+   * NAME=value. The look-behind lets a name start only where no name character precedes, so a long
+   * run of name characters is scanned once, not once per position (hostile history lines can be
+   * long).
    */
   private static final Pattern ASSIGNMENT =
       Pattern.compile(

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * VIG-IMG-007. ENV values are part of the image config: anyone who can pull the image reads
- * them (docker inspect), and every container exposes them to its processes. Evidence names the
- * variable and why it matched, never the value.
+ * VIG-IMG-007. ENV values are part of the image config: anyone who can pull the image reads them
+ * (docker inspect), and every container exposes them to its processes. Evidence names the variable
+ * and why it matched, never the value.
  */
 final class EnvSecretsCheck implements ImageCheck {
 

@@ -36,9 +36,9 @@ final class Evidence {
   }
 
   /**
-   * Where a captured version of a file lives, for files that matter even when a later layer
-   * hid them: every layer stays downloadable from the registry, so a deleted secret is still
-   * a leaked secret. Returns "" for the version the final view shows.
+   * Where a captured version of a file lives, for files that matter even when a later layer hid
+   * them: every layer stays downloadable from the registry, so a deleted secret is still a leaked
+   * secret. Returns "" for the version the final view shows.
    */
   static String layerNote(CapturedFile version, ImageFiles files) {
     Optional<FileEntry> current = files.entry(version.path());

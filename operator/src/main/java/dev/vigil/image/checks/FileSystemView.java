@@ -10,10 +10,10 @@ import java.util.Optional;
 
 /**
  * Path lookups over an image's final view that follow symbolic links the way the kernel would
- * inside the container: in every path component, absolute targets from the image root, with a
- * bound on hops so a link loop ends the lookup instead of the process. Needed because
- * merged-/usr distributions make "bin" a link to "usr/bin" and busybox images make every tool
- * a link to one binary.
+ * inside the container: in every path component, absolute targets from the image root, with a bound
+ * on hops so a link loop ends the lookup instead of the process. Needed because merged-/usr
+ * distributions make "bin" a link to "usr/bin" and busybox images make every tool a link to one
+ * binary.
  */
 final class FileSystemView {
 
@@ -28,8 +28,8 @@ final class FileSystemView {
 
   /**
    * The entry a path finally names, all links followed; empty when it does not exist, a link
-   * dangles or loops. Directories that a layer never wrote an entry for are taken to exist
-   * when something below them does, as tar layers often omit parent directory entries.
+   * dangles or loops. Directories that a layer never wrote an entry for are taken to exist when
+   * something below them does, as tar layers often omit parent directory entries.
    */
   Optional<FileEntry> resolve(String path) {
     return realPath(path).flatMap(files::entry);
@@ -85,7 +85,8 @@ final class FileSystemView {
     List<FileEntry> children = new ArrayList<>();
     String prefix = directory.isEmpty() ? "" : directory + "/";
     for (FileEntry e : files.entriesUnder(directory)) {
-      if (e.path().startsWith(prefix) && e.path().indexOf('/', prefix.length()) < 0
+      if (e.path().startsWith(prefix)
+          && e.path().indexOf('/', prefix.length()) < 0
           && e.path().length() > prefix.length()) {
         children.add(e);
       }

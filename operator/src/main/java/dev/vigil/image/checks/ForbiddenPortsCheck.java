@@ -9,10 +9,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * VIG-IMG-013. EXPOSE of remote-login ports (22 ssh, 23 telnet by default) means the image
- * runs, or expects to run, a login daemon: a second way in that bypasses kubectl's audit trail.
- * Keys are read as "port", "port/proto" or "from-to/proto"; keys that are not port numbers
- * cannot name a forbidden port and are skipped.
+ * VIG-IMG-013. EXPOSE of remote-login ports (22 ssh, 23 telnet by default) means the image runs, or
+ * expects to run, a login daemon: a second way in that bypasses kubectl's audit trail. Keys are
+ * read as "port", "port/proto" or "from-to/proto"; keys that are not port numbers cannot name a
+ * forbidden port and are skipped.
  */
 final class ForbiddenPortsCheck implements ImageCheck {
 

@@ -5,9 +5,9 @@ import dev.vigil.image.ImageConfig;
 import java.util.List;
 
 /**
- * VIG-IMG-014. Without a HEALTHCHECK, runtimes outside Kubernetes cannot tell a hung service
- * from a healthy one. Kubernetes itself ignores HEALTHCHECK and uses the pod's probes (a
- * workload check looks at those), hence the low default severity.
+ * VIG-IMG-014. Without a HEALTHCHECK, runtimes outside Kubernetes cannot tell a hung service from a
+ * healthy one. Kubernetes itself ignores HEALTHCHECK and uses the pod's probes (a workload check
+ * looks at those), hence the low default severity.
  */
 final class HealthcheckCheck implements ImageCheck {
 

@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * VIG-IMG-008. The image history keeps every build step's command line, including build
- * arguments ("|1 NPM_TOKEN=... /bin/sh -c npm ci"), ENV and ARG values and credentials typed
- * into RUN. Deleting the variable later does not remove it from the history. Evidence is the
- * step index and the command with the secret replaced by {@code <redacted>}.
+ * VIG-IMG-008. The image history keeps every build step's command line, including build arguments
+ * ("|1 NPM_TOKEN=... /bin/sh -c npm ci"), ENV and ARG values and credentials typed into RUN.
+ * Deleting the variable later does not remove it from the history. Evidence is the step index and
+ * the command with the secret replaced by {@code <redacted>}.
  */
 final class HistorySecretsCheck implements ImageCheck {
 

@@ -6,11 +6,11 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * VIG-IMG-015. An old build carries old packages, including fixes no advisory database has
- * caught up with yet and libraries no scanner inventories. The age counts from the config's
- * "created". Reproducible builds write a fixed placeholder there (1970-01-01 from
- * SOURCE_DATE_EPOCH=0, 0001-01-01 from Go's zero time), so any time before 1970-01-02 is taken
- * as unknown, like a missing "created": no finding, since the age cannot be known.
+ * VIG-IMG-015. An old build carries old packages, including fixes no advisory database has caught
+ * up with yet and libraries no scanner inventories. The age counts from the config's "created".
+ * Reproducible builds write a fixed placeholder there (1970-01-01 from SOURCE_DATE_EPOCH=0,
+ * 0001-01-01 from Go's zero time), so any time before 1970-01-02 is taken as unknown, like a
+ * missing "created": no finding, since the age cannot be known.
  */
 final class ImageAgeCheck implements ImageCheck {
 

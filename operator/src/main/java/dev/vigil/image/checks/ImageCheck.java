@@ -4,8 +4,8 @@ import dev.vigil.api.Severity;
 import java.util.List;
 
 /**
- * One image-content check with a stable id (documented in docs/checks.md). A check reports at
- * most one finding; its evidence lines say what exactly failed.
+ * One image-content check with a stable id (documented in docs/checks.md). A check reports at most
+ * one finding; its evidence lines say what exactly failed.
  */
 public interface ImageCheck {
 
@@ -20,8 +20,8 @@ public interface ImageCheck {
   String remediation();
 
   /**
-   * Evidence lines when the check fails, in the check's own meaningful order (paths sorted,
-   * history steps in build order); empty when the image passes. Never contains a secret value.
+   * Evidence lines when the check fails, in the check's own meaningful order (paths sorted, history
+   * steps in build order); empty when the image passes. Never contains a secret value.
    */
   List<String> evaluate(ImageCheckContext context);
 }

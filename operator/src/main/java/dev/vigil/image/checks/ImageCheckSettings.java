@@ -18,9 +18,9 @@ import java.util.TreeSet;
  * @param requiredLabels labels every image must carry (empty: VIG-IMG-012 never fires)
  * @param maxImageAge oldest acceptable build time; null switches VIG-IMG-015 off
  * @param forbiddenPorts ports no image may EXPOSE
- * @param forbiddenBinaries executable names no image may ship in its binary directories;
- *     names {@link BinaryKinds#isBuildToolOrPackageManager} knows go to VIG-IMG-006, all others
- *     to VIG-IMG-005
+ * @param forbiddenBinaries executable names no image may ship in its binary directories; names
+ *     {@link BinaryKinds#isBuildToolOrPackageManager} knows go to VIG-IMG-006, all others to
+ *     VIG-IMG-005
  */
 public record ImageCheckSettings(
     Set<String> excludedIds,
@@ -38,15 +38,34 @@ public record ImageCheckSettings(
 
   /**
    * Build toolchains and package managers forbidden by default. dpkg and rpm are deliberately
-   * absent: they cannot download anything, they are essential parts of every deb/rpm based
-   * image (removing them is not supported by the distributions) and they own the package
-   * database vulnerability matching reads. apt, apk, yum, dnf and microdnf can fetch and
-   * install arbitrary software and are included. See docs/checks.md.
+   * absent: they cannot download anything, they are essential parts of every deb/rpm based image
+   * (removing them is not supported by the distributions) and they own the package database
+   * vulnerability matching reads. apt, apk, yum, dnf and microdnf can fetch and install arbitrary
+   * software and are included. See docs/checks.md.
    */
   public static final Set<String> DEFAULT_BUILD_TOOLS_AND_PACKAGE_MANAGERS =
       orderedSet(
-          "gcc", "cc", "g++", "c++", "clang", "make", "cmake", "go", "javac", "mvn", "gradle",
-          "pip", "pip3", "npm", "yarn", "apt", "apt-get", "apk", "yum", "dnf", "microdnf");
+          "gcc",
+          "cc",
+          "g++",
+          "c++",
+          "clang",
+          "make",
+          "cmake",
+          "go",
+          "javac",
+          "mvn",
+          "gradle",
+          "pip",
+          "pip3",
+          "npm",
+          "yarn",
+          "apt",
+          "apt-get",
+          "apk",
+          "yum",
+          "dnf",
+          "microdnf");
 
   public static final Duration DEFAULT_MAX_IMAGE_AGE = Duration.ofDays(365);
 

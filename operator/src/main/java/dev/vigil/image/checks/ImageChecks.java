@@ -13,8 +13,8 @@ import java.util.Objects;
 
 /**
  * Runs the image-content checks VIG-IMG-001..017 over one image and turns their evidence into
- * findings: one finding per failed check, severity after the policy's overrides, evidence
- * capped, sorted by id.
+ * findings: one finding per failed check, severity after the policy's overrides, evidence capped,
+ * sorted by id.
  */
 public final class ImageChecks {
 

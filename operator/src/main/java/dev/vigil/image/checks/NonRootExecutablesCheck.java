@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * VIG-IMG-004. An executable on the PATH that belongs to a non-root uid can be rewritten by any
- * process running as that uid, and the next caller (a shell, an exec probe, a root sidecar)
- * runs the rewritten code. Binaries in system directories should belong to root.
+ * process running as that uid, and the next caller (a shell, an exec probe, a root sidecar) runs
+ * the rewritten code. Binaries in system directories should belong to root.
  */
 final class NonRootExecutablesCheck implements ImageCheck {
 

@@ -11,10 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * VIG-IMG-016. Package indexes and download caches left by the build: megabytes every node
- * pulls, and stale indexes that make a later package install inside the container pick old
- * versions. Only regular files count: the empty directories (and apt's lock file) that base
- * images ship are not a cache.
+ * VIG-IMG-016. Package indexes and download caches left by the build: megabytes every node pulls,
+ * and stale indexes that make a later package install inside the container pick old versions. Only
+ * regular files count: the empty directories (and apt's lock file) that base images ship are not a
+ * cache.
  */
 final class PackageCacheCheck implements ImageCheck {
 

@@ -10,9 +10,9 @@ import java.util.TreeSet;
 /**
  * VIG-IMG-009. A private key in an image is shared with everyone who can pull it, and every
  * container of the image holds the same key (e.g. SSH host keys generated at package install).
- * Every layer is looked at: a key deleted by a later layer is still in the earlier layer's
- * blob. Keys inside packages' test-data directories are skipped (they ship publicly with the
- * package and protect nothing).
+ * Every layer is looked at: a key deleted by a later layer is still in the earlier layer's blob.
+ * Keys inside packages' test-data directories are skipped (they ship publicly with the package and
+ * protect nothing).
  */
 final class PrivateKeysCheck implements ImageCheck {
 

@@ -8,8 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * VIG-IMG-011. ADD with a URL downloads at build time with no integrity check: whatever the
- * server returned that day is in the image. ADD --checksum pins the content and is accepted.
+ * VIG-IMG-011. ADD with a URL downloads at build time with no integrity check: whatever the server
+ * returned that day is in the image. ADD --checksum pins the content and is accepted.
  */
 final class RemoteAddCheck implements ImageCheck {
 

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * VIG-IMG-012. Labels such as org.opencontainers.image.source and .revision tie a running image
- * to the code and commit it came from, which incident response and update tracking need.
- * Which labels are required is the policy's choice; an empty value counts as missing.
+ * VIG-IMG-012. Labels such as org.opencontainers.image.source and .revision tie a running image to
+ * the code and commit it came from, which incident response and update tracking need. Which labels
+ * are required is the policy's choice; an empty value counts as missing.
  */
 final class RequiredLabelsCheck implements ImageCheck {
 

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * VIG-IMG-001. USER decides the uid a container starts with unless the pod overrides it. A
- * named user is looked up in the image's /etc/passwd when that file was captured; a name the
- * file does not know fails at container start instead of running as root, so it is not
- * reported here, and without /etc/passwd a name cannot be judged.
+ * VIG-IMG-001. USER decides the uid a container starts with unless the pod overrides it. A named
+ * user is looked up in the image's /etc/passwd when that file was captured; a name the file does
+ * not know fails at container start instead of running as root, so it is not reported here, and
+ * without /etc/passwd a name cannot be judged.
  */
 final class RunsAsRootCheck implements ImageCheck {
 
@@ -56,7 +56,8 @@ final class RunsAsRootCheck implements ImageCheck {
       return List.of("USER \"" + user + "\" is uid 0");
     }
     Optional<String> uid = uidInPasswd(context, name);
-    return uid.isPresent() && uid.get().chars().allMatch(Character::isDigit)
+    return uid.isPresent()
+            && uid.get().chars().allMatch(Character::isDigit)
             && new BigInteger(uid.get()).signum() == 0
         ? List.of("USER \"" + user + "\" is uid 0 in /etc/passwd")
         : List.of();

@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * Decides whether a variable name (ENV, ARG, build arg, .env entry) suggests that its value is a
- * secret, and whether a value is a real literal rather than a placeholder. The exclusions are
- * the false positives official images would otherwise raise: GPG_KEY(S) fingerprints, *_VERSION,
+ * secret, and whether a value is a real literal rather than a placeholder. The exclusions are the
+ * false positives official images would otherwise raise: GPG_KEY(S) fingerprints, *_VERSION,
  * *_SHA256 and other checksums, *_KEY_ID, *_FILE pointers to mounted secrets.
  */
 final class SecretNames {
@@ -16,17 +16,66 @@ final class SecretNames {
   /** Any of these name words marks a secret. */
   private static final Set<String> SECRET_WORDS =
       Set.of(
-          "PASSWORD", "PASSWD", "PASS", "PWD", "PASSPHRASE", "SECRET", "SECRETS", "TOKEN",
-          "TOKENS", "AUTHTOKEN", "APIKEY", "PRIVATEKEY", "CREDENTIAL", "CREDENTIALS");
+          "PASSWORD",
+          "PASSWD",
+          "PASS",
+          "PWD",
+          "PASSPHRASE",
+          "SECRET",
+          "SECRETS",
+          "TOKEN",
+          "TOKENS",
+          "AUTHTOKEN",
+          "APIKEY",
+          "PRIVATEKEY",
+          "CREDENTIAL",
+          "CREDENTIALS");
 
   /** A name ending in one of these words describes a secret without being one. */
   private static final Set<String> NON_SECRET_LAST_WORDS =
       Set.of(
-          "VERSION", "SHA", "SHA1", "SHA256", "SHA512", "MD5", "CHECKSUM", "HASH", "ID", "IDS",
-          "FILE", "FILES", "PATH", "DIR", "DIRECTORY", "LOCATION", "FINGERPRINT", "URL", "URI",
-          "HOST", "PORT", "ENDPOINT", "USER", "USERNAME", "NAME", "TYPE", "MODE", "LENGTH", "MIN",
-          "MAX", "SIZE", "COUNT", "TTL", "EXPIRY", "EXPIRES", "LIFETIME", "TIMEOUT", "ENABLED",
-          "HEADER", "ALGORITHM", "PREFIX", "POLICY");
+          "VERSION",
+          "SHA",
+          "SHA1",
+          "SHA256",
+          "SHA512",
+          "MD5",
+          "CHECKSUM",
+          "HASH",
+          "ID",
+          "IDS",
+          "FILE",
+          "FILES",
+          "PATH",
+          "DIR",
+          "DIRECTORY",
+          "LOCATION",
+          "FINGERPRINT",
+          "URL",
+          "URI",
+          "HOST",
+          "PORT",
+          "ENDPOINT",
+          "USER",
+          "USERNAME",
+          "NAME",
+          "TYPE",
+          "MODE",
+          "LENGTH",
+          "MIN",
+          "MAX",
+          "SIZE",
+          "COUNT",
+          "TTL",
+          "EXPIRY",
+          "EXPIRES",
+          "LIFETIME",
+          "TIMEOUT",
+          "ENABLED",
+          "HEADER",
+          "ALGORITHM",
+          "PREFIX",
+          "POLICY");
 
   /** A name containing one of these words names public key material. */
   private static final Set<String> PUBLIC_KEY_WORDS =
@@ -67,9 +116,9 @@ final class SecretNames {
   }
 
   /**
-   * True when a value is a literal that could be a secret: not empty, not a reference to
-   * another variable or a command substitution, not a path to a file holding the secret, not a
-   * boolean switch.
+   * True when a value is a literal that could be a secret: not empty, not a reference to another
+   * variable or a command substitution, not a path to a file holding the secret, not a boolean
+   * switch.
    */
   static boolean isLiteralValue(String value) {
     String v = value.strip();

@@ -6,8 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Recognises secret values by their shape, wherever they appear: issuers put fixed prefixes
- * into their tokens precisely so that scanners can find them with few false positives.
+ * Recognises secret values by their shape, wherever they appear: issuers put fixed prefixes into
+ * their tokens precisely so that scanners can find them with few false positives.
  */
 final class SecretPatterns {
 
@@ -38,7 +38,8 @@ final class SecretPatterns {
           new Rule("npm token", Pattern.compile("\\b(npm_[A-Za-z0-9]{36})\\b"), 1),
           new Rule(
               "JSON Web Token",
-              Pattern.compile("\\b(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,})"),
+              Pattern.compile(
+                  "\\b(eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,})"),
               1),
           new Rule(
               "private key",
@@ -49,8 +50,8 @@ final class SecretPatterns {
               1));
 
   /**
-   * user:password@ in a URL; the password must be a literal (not "$TOKEN"). The scheme is
-   * bounded so that long dotted words are not rescanned from every position.
+   * user:password@ in a URL; the password must be a literal (not "$TOKEN"). The scheme is bounded
+   * so that long dotted words are not rescanned from every position.
    */
   private static final Pattern URL_CREDENTIALS =
       Pattern.compile("\\b[A-Za-z][A-Za-z0-9+.-]{0,31}://[^/\\s:@'\"]+:([^/\\s@'\"]+)@");

@@ -15,9 +15,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Which files may hold private keys or credentials, and how their content shows that they do.
- * The same path rules decide which contents {@link ImageChecks#CONTENT_SELECTOR} captures, so a
- * file the checks judge is always a file the layer walker kept.
+ * Which files may hold private keys or credentials, and how their content shows that they do. The
+ * same path rules decide which contents {@link ImageChecks#CONTENT_SELECTOR} captures, so a file
+ * the checks judge is always a file the layer walker kept.
  */
 final class SensitiveFiles {
 
@@ -33,8 +33,8 @@ final class SensitiveFiles {
       Pattern.compile("-----BEGIN ((?:[A-Z0-9]+ )?)PRIVATE KEY-----");
 
   /**
-   * Directories that hold test data of third-party packages (node_modules/x/test/keys/*.pem,
-   * Python test suites): their keys are published with the package and protect nothing.
+   * Directories that hold test data of third-party packages (node_modules/x/test/keys/*.pem, Python
+   * test suites): their keys are published with the package and protect nothing.
    */
   private static final Set<String> TEST_DIRECTORIES =
       Set.of("test", "tests", "testdata", "test-data", "fixtures", "__tests__");
@@ -51,7 +51,8 @@ final class SensitiveFiles {
    * @param matches path rule (normalised relative path)
    * @param inspect what the content holds, for evidence; empty when it holds no credential
    */
-  private record CredentialRule(Predicate<String> matches, Function<String, Optional<String>> inspect) {}
+  private record CredentialRule(
+      Predicate<String> matches, Function<String, Optional<String>> inspect) {}
 
   private static final List<CredentialRule> CREDENTIAL_RULES =
       List.of(
@@ -64,7 +65,9 @@ final class SensitiveFiles {
                       "npm registry credentials")),
           new CredentialRule(
               p -> name(p).equals(".pypirc"),
-              text -> literalValue(text, "(?mi)^\\s*password\\s*[=:]\\s*(.+)$", "package index password")),
+              text ->
+                  literalValue(
+                      text, "(?mi)^\\s*password\\s*[=:]\\s*(.+)$", "package index password")),
           new CredentialRule(
               p -> name(p).equals(".git-credentials"),
               text ->
@@ -76,7 +79,11 @@ final class SensitiveFiles {
               text -> literalValue(text, "(?m)\\bpassword\\s+(\\S+)", "netrc password")),
           new CredentialRule(
               p -> name(p).equals(".pgpass"),
-              text -> literalValue(text, "(?m)^[^#:\\n]*:[^:\\n]*:[^:\\n]*:[^:\\n]*:(.+)$", "PostgreSQL password")),
+              text ->
+                  literalValue(
+                      text,
+                      "(?m)^[^#:\\n]*:[^:\\n]*:[^:\\n]*:[^:\\n]*:(.+)$",
+                      "PostgreSQL password")),
           new CredentialRule(
               p -> endsWith(p, ".aws/credentials"),
               text ->
@@ -91,7 +98,8 @@ final class SensitiveFiles {
                   endsWith(p, ".config/gcloud/credentials.db")
                       || endsWith(p, ".config/gcloud/access_tokens.db")
                       || endsWith(p, ".config/gcloud/application_default_credentials.json")
-                      || (p.contains(".config/gcloud/legacy_credentials/") && name(p).equals("adc.json")),
+                      || (p.contains(".config/gcloud/legacy_credentials/")
+                          && name(p).equals("adc.json")),
               text -> Optional.of("Google Cloud credentials")),
           new CredentialRule(
               p -> endsWith(p, ".kube/config") || p.equals("etc/kubernetes/admin.conf"),

@@ -7,18 +7,29 @@ import java.util.Set;
 
 /**
  * VIG-IMG-017. A VOLUME on a host-critical path (/, /proc, /sys, /dev, the container runtime's
- * socket or state directories) says the image expects that path mounted from the node: an
- * image built to control the host. Kubernetes does not mount it by itself, but a workload
- * written to match this image would, so it is worth a look before it runs.
+ * socket or state directories) says the image expects that path mounted from the node: an image
+ * built to control the host. Kubernetes does not mount it by itself, but a workload written to
+ * match this image would, so it is worth a look before it runs.
  */
 final class SensitiveVolumesCheck implements ImageCheck {
 
   private static final Set<String> EXACT =
       Set.of(
-          "/", "/etc", "/root", "/boot", "/run", "/var/run", "/var/run/docker.sock",
-          "/run/docker.sock", "/var/run/containerd/containerd.sock",
-          "/run/containerd/containerd.sock", "/var/run/crio/crio.sock", "/run/crio/crio.sock",
-          "/var/lib/docker", "/var/lib/containerd", "/var/lib/kubelet");
+          "/",
+          "/etc",
+          "/root",
+          "/boot",
+          "/run",
+          "/var/run",
+          "/var/run/docker.sock",
+          "/run/docker.sock",
+          "/var/run/containerd/containerd.sock",
+          "/run/containerd/containerd.sock",
+          "/var/run/crio/crio.sock",
+          "/run/crio/crio.sock",
+          "/var/lib/docker",
+          "/var/lib/containerd",
+          "/var/lib/kubelet");
 
   private static final List<String> TREES = List.of("/proc", "/sys", "/dev");
 

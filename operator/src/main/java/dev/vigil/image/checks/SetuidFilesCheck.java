@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * VIG-IMG-002. A setuid or setgid executable runs with its owner's or group's rights whoever
- * starts it: the classic step from a compromised process to root. Directories are skipped:
- * setgid on a directory only makes new files inherit its group.
+ * VIG-IMG-002. A setuid or setgid executable runs with its owner's or group's rights whoever starts
+ * it: the classic step from a compromised process to root. Directories are skipped: setgid on a
+ * directory only makes new files inherit its group.
  */
 final class SetuidFilesCheck implements ImageCheck {
 

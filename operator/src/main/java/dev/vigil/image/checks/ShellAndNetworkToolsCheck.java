@@ -4,11 +4,11 @@ import dev.vigil.api.Severity;
 import java.util.List;
 
 /**
- * VIG-IMG-005. Shells, network and download tools (nc, curl, wget, ...) and privilege tools
- * (sudo) are what an intruder reaches for first: to explore, to fetch a second stage, to open a
- * reverse shell. Busybox counts as a shell: one binary gives sh, wget and nc. Reports the
- * forbidden names that are not build tools or package managers (those are VIG-IMG-006),
- * including any name a policy adds.
+ * VIG-IMG-005. Shells, network and download tools (nc, curl, wget, ...) and privilege tools (sudo)
+ * are what an intruder reaches for first: to explore, to fetch a second stage, to open a reverse
+ * shell. Busybox counts as a shell: one binary gives sh, wget and nc. Reports the forbidden names
+ * that are not build tools or package managers (those are VIG-IMG-006), including any name a policy
+ * adds.
  */
 final class ShellAndNetworkToolsCheck implements ImageCheck {
 

@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * VIG-IMG-003. Any process, whatever its uid, can change a world-writable file, or replace
- * files in a world-writable directory. Exempt: directories with the sticky bit (/tmp: users
- * can only remove their own files), symbolic links (their mode is always 0777 and means
- * nothing) and device nodes (/dev/null is meant to be 0666).
+ * VIG-IMG-003. Any process, whatever its uid, can change a world-writable file, or replace files in
+ * a world-writable directory. Exempt: directories with the sticky bit (/tmp: users can only remove
+ * their own files), symbolic links (their mode is always 0777 and means nothing) and device nodes
+ * (/dev/null is meant to be 0666).
  */
 final class WorldWritableCheck implements ImageCheck {
 
@@ -42,7 +42,8 @@ final class WorldWritableCheck implements ImageCheck {
         continue;
       }
       switch (e.type()) {
-        case FILE, HARDLINK -> evidence.add(Evidence.path(e.path()) + " (" + Evidence.mode(e.mode()) + ")");
+        case FILE, HARDLINK ->
+            evidence.add(Evidence.path(e.path()) + " (" + Evidence.mode(e.mode()) + ")");
         case DIRECTORY -> {
           if ((e.mode() & 01000) == 0) {
             evidence.add(

@@ -8,7 +8,9 @@ import dev.vigil.image.ImageConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** VIG-IMG-005 (shells, network and other tools) and VIG-IMG-006 (build tools, package managers). */
+/**
+ * VIG-IMG-005 (shells, network and other tools) and VIG-IMG-006 (build tools, package managers).
+ */
 class BinaryChecksTest {
 
   private static final String TOOLS = "VIG-IMG-005";

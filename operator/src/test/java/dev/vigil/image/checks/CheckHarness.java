@@ -33,9 +33,7 @@ final class CheckHarness {
   static java.util.Optional<Finding> finding(
       String id, ImageConfig config, ImageFiles files, ImageCheckSettings settings) {
     return new ImageChecks()
-        .run(config, files, settings, NOW).stream()
-            .filter(f -> f.getId().equals(id))
-            .findFirst();
+        .run(config, files, settings, NOW).stream().filter(f -> f.getId().equals(id)).findFirst();
   }
 
   static ImageCheckSettings withBinaries(String... names) {

@@ -26,7 +26,8 @@ class ConfigChecksTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static ImageConfig withHistory(String... createdBy) throws IOException {
-    List<Map<String, String>> steps = Arrays.stream(createdBy).map(c -> Map.of("created_by", c)).toList();
+    List<Map<String, String>> steps =
+        Arrays.stream(createdBy).map(c -> Map.of("created_by", c)).toList();
     return config(JSON.writeValueAsString(Map.of("history", steps)));
   }
 
@@ -41,7 +42,8 @@ class ConfigChecksTest {
   void addFromUrlFiresWithCredentialsRedacted() throws IOException {
     ImageConfig config =
         withHistory(
-            "/bin/sh -c #(nop) ADD file:c6c23585ab140b0b320d4e99bc1b0eb544c9e96c24d90fec5e069a6d57d335ca in / ",
+            "/bin/sh -c #(nop) ADD"
+                + " file:c6c23585ab140b0b320d4e99bc1b0eb544c9e96c24d90fec5e069a6d57d335ca in / ",
             "ADD https://example.com/app.tar.gz /opt/ # buildkit",
             "ADD [\"https://example.com/tool\", \"/usr/local/bin/tool\"] # buildkit",
             "/bin/sh -c #(nop) ADD https://ci:pa55@files.example.com/x.tgz in /tmp");
@@ -49,7 +51,8 @@ class ConfigChecksTest {
         List.of(
             "history[1]: ADD https://example.com/app.tar.gz /opt/ # buildkit",
             "history[2]: ADD [\"https://example.com/tool\", \"/usr/local/bin/tool\"] # buildkit",
-            "history[3]: /bin/sh -c #(nop) ADD https://ci:<redacted>@files.example.com/x.tgz in /tmp"),
+            "history[3]: /bin/sh -c #(nop) ADD https://ci:<redacted>@files.example.com/x.tgz in"
+                + " /tmp"),
         evidence(REMOTE_ADD, config, TestImageFiles.empty()));
   }
 
@@ -69,8 +72,8 @@ class ConfigChecksTest {
   void missingAndEmptyRequiredLabelsFire() {
     ImageConfig config =
         config(
-            "{\"config\":{\"Labels\":{\"org.opencontainers.image.source\":\"https://github.com/acme/app\","
-                + "\"org.opencontainers.image.revision\":\" \"}}}");
+            "{\"config\":{\"Labels\":{\"org.opencontainers.image.source\":\"https://github.com/acme/app\",\"org.opencontainers.image.revision\":\""
+                + " \"}}}");
     ImageCheckSettings s =
         settings(
             List.of(
@@ -80,7 +83,9 @@ class ConfigChecksTest {
             null,
             Set.of());
     assertEquals(
-        List.of("org.opencontainers.image.revision (empty)", "org.opencontainers.image.version (missing)"),
+        List.of(
+            "org.opencontainers.image.revision (empty)",
+            "org.opencontainers.image.version (missing)"),
         evidence(LABELS, config, TestImageFiles.empty(), s));
   }
 
@@ -115,11 +120,16 @@ class ConfigChecksTest {
         evidence(HEALTHCHECK, config("{\"config\":{}}"), TestImageFiles.empty()));
     assertEquals(
         List.of("no HEALTHCHECK in the image config"),
-        evidence(HEALTHCHECK, config("{\"config\":{\"Healthcheck\":{\"Test\":[]}}}"), TestImageFiles.empty()));
+        evidence(
+            HEALTHCHECK,
+            config("{\"config\":{\"Healthcheck\":{\"Test\":[]}}}"),
+            TestImageFiles.empty()));
     assertEquals(
         List.of("HEALTHCHECK NONE disables health checking"),
         evidence(
-            HEALTHCHECK, config("{\"config\":{\"Healthcheck\":{\"Test\":[\"NONE\"]}}}"), TestImageFiles.empty()));
+            HEALTHCHECK,
+            config("{\"config\":{\"Healthcheck\":{\"Test\":[\"NONE\"]}}}"),
+            TestImageFiles.empty()));
   }
 
   @Test
@@ -138,7 +148,11 @@ class ConfigChecksTest {
         evidence(AGE, config, TestImageFiles.empty()));
     assertEquals(
         List.of("created 2025-01-01T00:00:00Z, 516 days ago (maximum PT2H)"),
-        evidence(AGE, config, TestImageFiles.empty(), settings(List.of(), Duration.ofHours(2), Set.of())));
+        evidence(
+            AGE,
+            config,
+            TestImageFiles.empty(),
+            settings(List.of(), Duration.ofHours(2), Set.of())));
   }
 
   @Test
@@ -180,7 +194,8 @@ class ConfigChecksTest {
   @Test
   void applicationVolumesDoNotFire() {
     ImageConfig config =
-        config("{\"config\":{\"Volumes\":{\"/data\":{},\"/var/lib/postgresql/data\":{},\"/devices\":{}}}}");
+        config(
+            "{\"config\":{\"Volumes\":{\"/data\":{},\"/var/lib/postgresql/data\":{},\"/devices\":{}}}}");
     assertEquals(List.of(), evidence(VOLUMES, config, TestImageFiles.empty()));
   }
 }

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 class ImageChecksTest {
 
   private static ImageConfig httpdConfig() throws IOException {
-    try (InputStream in = ImageChecksTest.class.getResourceAsStream("/image/containers-image.schema2-config.json")) {
+    try (InputStream in =
+        ImageChecksTest.class.getResourceAsStream("/image/containers-image.schema2-config.json")) {
       return ImageConfig.parse(in.readAllBytes());
     }
   }
@@ -55,8 +56,13 @@ class ImageChecksTest {
         new ImageChecks().run(httpdConfig(), debianLike(), ImageCheckSettings.defaults(), NOW);
     assertEquals(
         List.of(
-            "VIG-IMG-001", "VIG-IMG-002", "VIG-IMG-005", "VIG-IMG-006", "VIG-IMG-010",
-            "VIG-IMG-014", "VIG-IMG-015"),
+            "VIG-IMG-001",
+            "VIG-IMG-002",
+            "VIG-IMG-005",
+            "VIG-IMG-006",
+            "VIG-IMG-010",
+            "VIG-IMG-014",
+            "VIG-IMG-015"),
         findings.stream().map(Finding::getId).toList());
     assertEquals(
         new Finding(
@@ -107,8 +113,13 @@ class ImageChecksTest {
                 + "\"Healthcheck\":{\"Test\":[\"CMD\",\"/app/healthz\"]},"
                 + "\"Env\":[\"PATH=/usr/local/bin:/usr/bin:/bin\"]}}");
     TestImageFiles files =
-        TestImageFiles.builder().layer("sha256:a").file("app/server", 0755).dir("tmp", 01777).build();
-    assertEquals(List.of(), new ImageChecks().run(config, files, ImageCheckSettings.defaults(), NOW));
+        TestImageFiles.builder()
+            .layer("sha256:a")
+            .file("app/server", 0755)
+            .dir("tmp", 01777)
+            .build();
+    assertEquals(
+        List.of(), new ImageChecks().run(config, files, ImageCheckSettings.defaults(), NOW));
   }
 
   @Test
@@ -155,7 +166,9 @@ class ImageChecksTest {
   @Test
   void defaultsForbidDownloadingPackageManagersButNotDpkgOrRpm() {
     ImageCheckSettings d = ImageCheckSettings.defaults();
-    assertTrue(d.forbiddenBinaries().containsAll(List.of("sh", "busybox", "curl", "apt-get", "apk", "gcc")));
+    assertTrue(
+        d.forbiddenBinaries()
+            .containsAll(List.of("sh", "busybox", "curl", "apt-get", "apk", "gcc")));
     assertFalse(d.forbiddenBinaries().contains("dpkg"));
     assertFalse(d.forbiddenBinaries().contains("rpm"));
     assertFalse(d.forbiddenBinaries().contains("su"));
@@ -190,9 +203,12 @@ class ImageChecksTest {
   @Test
   void nullSettingsFieldsMeanNothingConfigured() {
     ImageCheckSettings none = new ImageCheckSettings(null, null, null, null, null, null);
-    ImageConfig config = config("{\"created\":\"2000-01-01T00:00:00Z\",\"config\":{\"ExposedPorts\":{\"22/tcp\":{}}}}");
+    ImageConfig config =
+        config(
+            "{\"created\":\"2000-01-01T00:00:00Z\",\"config\":{\"ExposedPorts\":{\"22/tcp\":{}}}}");
     List<String> ids =
-        new ImageChecks().run(config, debianLike(), none, NOW).stream().map(Finding::getId).toList();
+        new ImageChecks()
+            .run(config, debianLike(), none, NOW).stream().map(Finding::getId).toList();
     assertEquals(List.of("VIG-IMG-001", "VIG-IMG-002", "VIG-IMG-010", "VIG-IMG-014"), ids);
   }
 }

@@ -19,7 +19,11 @@ class PackageCacheCheckTest {
             .layer("sha256:a")
             .file("var/lib/apt/lists/lock", 0640, 0, 0)
             .dir("var/lib/apt/lists/partial", 0700)
-            .file("var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_InRelease", 0644, 0, 151_000)
+            .file(
+                "var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_InRelease",
+                0644,
+                0,
+                151_000)
             .file(
                 "var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4",
                 0644,
@@ -62,7 +66,11 @@ class PackageCacheCheckTest {
     TestImageFiles files =
         TestImageFiles.builder()
             .layer("sha256:a")
-            .file("var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_InRelease", 0644, 0, 151_000)
+            .file(
+                "var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_InRelease",
+                0644,
+                0,
+                151_000)
             .layer("sha256:b")
             .delete("var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_InRelease")
             .build();

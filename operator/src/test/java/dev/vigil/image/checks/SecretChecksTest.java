@@ -29,7 +29,8 @@ class SecretChecksTest {
       "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
 
   private static ImageConfig withEnv(Map<String, String> env) throws IOException {
-    List<String> entries = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+    List<String> entries =
+        env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
     return config(JSON.writeValueAsString(Map.of("config", Map.of("Env", entries))));
   }
 
@@ -87,9 +88,14 @@ class SecretChecksTest {
             Map.ofEntries(
                 Map.entry("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
                 Map.entry("GPG_KEY", "A035C8C19219BA821ECEA86B64E628F8D684696D"),
-                Map.entry("GPG_KEYS", "1729F83938DA44E27BA0F4D3DBDB397470D12172 BFDDD28642824F8118EF77909B67A5C12229118F"),
+                Map.entry(
+                    "GPG_KEYS",
+                    "1729F83938DA44E27BA0F4D3DBDB397470D12172"
+                        + " BFDDD28642824F8118EF77909B67A5C12229118F"),
                 Map.entry("PYTHON_VERSION", "3.12.4"),
-                Map.entry("NODE_SHA256", "2b6fa0a7a4d3e1f4a0f8a9c6b4f9c8e1d2a3b4c5d6e7f8091a2b3c4d5e6f7a8b"),
+                Map.entry(
+                    "NODE_SHA256",
+                    "2b6fa0a7a4d3e1f4a0f8a9c6b4f9c8e1d2a3b4c5d6e7f8091a2b3c4d5e6f7a8b"),
                 Map.entry("SIGNING_KEY_ID", "0x9F5E8A2C"),
                 Map.entry("PUBLIC_KEY", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA"),
                 Map.entry("MYSQL_PASSWORD_FILE", "/run/secrets/db"),
@@ -98,14 +104,16 @@ class SecretChecksTest {
                 Map.entry("TOKEN_TTL", "3600"),
                 Map.entry("SECRETS_ENABLED", "true"),
                 Map.entry("SSL_KEY", "/etc/ssl/private/server.key"),
-                Map.entry("HTTPD_BZ2_URL", "https://www.apache.org/dyn/closer.cgi?action=download")));
+                Map.entry(
+                    "HTTPD_BZ2_URL", "https://www.apache.org/dyn/closer.cgi?action=download")));
     assertEquals(List.of(), evidence(ENV, config, TestImageFiles.empty()));
   }
 
   @Test
   void realLegacyBuilderConfigHasNoSecrets() throws IOException {
     byte[] json;
-    try (InputStream in = getClass().getResourceAsStream("/image/containers-image.schema2-config.json")) {
+    try (InputStream in =
+        getClass().getResourceAsStream("/image/containers-image.schema2-config.json")) {
       json = in.readAllBytes();
     }
     ImageConfig config = ImageConfig.parse(json);
@@ -151,7 +159,8 @@ class SecretChecksTest {
         withHistory(
             "/bin/sh -c #(nop)  ENV API_KEY=abcdef123456",
             "ARG DB_PASSWORD=changeme",
-            "RUN /bin/sh -c curl -u deploy:Pa55word https://repo.example.com/x.tgz | tar xz # buildkit",
+            "RUN /bin/sh -c curl -u deploy:Pa55word https://repo.example.com/x.tgz | tar xz #"
+                + " buildkit",
             "RUN /bin/sh -c echo 'root:toor' | chpasswd # buildkit",
             "RUN /bin/sh -c echo \"//registry.npmjs.org/:_authToken=abcd1234efgh\" > ~/.npmrc",
             "RUN /bin/sh -c echo " + AWS_KEY_ID + " > /tmp/k",
@@ -175,7 +184,15 @@ class SecretChecksTest {
                 + " --verbose"),
         evidence);
     assertNoneContains(
-        evidence, "abcdef123456", "changeme", "Pa55word", "toor'", "abcd1234efgh", AWS_KEY_ID, "Secr3t", "s3cr3t-tok");
+        evidence,
+        "abcdef123456",
+        "changeme",
+        "Pa55word",
+        "toor'",
+        "abcd1234efgh",
+        AWS_KEY_ID,
+        "Secr3t",
+        "s3cr3t-tok");
   }
 
   @Test
@@ -197,11 +214,14 @@ class SecretChecksTest {
   @Test
   void longCommandIsCutAroundTheRedactionWithoutLeaking() {
     String command =
-        "RUN /bin/sh -c " + "apt-get install -y pkg && ".repeat(20) + "export API_TOKEN=tok-9876543210 && make";
+        "RUN /bin/sh -c "
+            + "apt-get install -y pkg && ".repeat(20)
+            + "export API_TOKEN=tok-9876543210 && make";
     CommandSecrets.Result result = CommandSecrets.scan(command);
     assertEquals(List.of("API_TOKEN"), result.kinds());
     assertTrue(result.redacted().startsWith("…"), result.redacted());
-    assertTrue(result.redacted().contains("export API_TOKEN=<redacted> && make"), result.redacted());
+    assertTrue(
+        result.redacted().contains("export API_TOKEN=<redacted> && make"), result.redacted());
     assertTrue(result.redacted().length() <= CommandSecrets.MAX_COMMAND_CHARS + 2);
     assertFalse(result.redacted().contains("tok-9876543210"));
   }

@@ -16,7 +16,9 @@ class SensitiveFileChecksTest {
   private static final ImageConfig CONFIG = config("{}");
 
   private static final String OPENSSH_KEY =
-      "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n-----END OPENSSH PRIVATE KEY-----\n";
+      "-----BEGIN OPENSSH PRIVATE KEY-----\n"
+          + "b3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n"
+          + "-----END OPENSSH PRIVATE KEY-----\n";
   private static final String RSA_KEY =
       "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n";
   private static final String PKCS8_KEY =
@@ -87,11 +89,18 @@ class SensitiveFileChecksTest {
                 "root/.aws/credentials",
                 "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
                     + "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n")
-            .captured("root/.git-credentials", "https://ci:glpat-abcdefghij0123456789@gitlab.example.com\n")
+            .captured(
+                "root/.git-credentials",
+                "https://ci:glpat-abcdefghij0123456789@gitlab.example.com\n")
             .captured("root/.config/gcloud/application_default_credentials.json", "{}")
-            .captured("app/.env", "DB_HOST=db\nDB_PASSWORD=hunter2\nexport STRIPE=sk_live_0123456789abcdefghijklmn\n")
-            .captured("root/.kube/config", "apiVersion: v1\nusers:\n- name: admin\n  user:\n    token: abc.def\n")
-            .captured("root/.pypirc", "[pypi]\nusername = __token__\npassword = pypi-AgEIcHlwaS5vcmc\n")
+            .captured(
+                "app/.env",
+                "DB_HOST=db\nDB_PASSWORD=hunter2\nexport STRIPE=sk_live_0123456789abcdefghijklmn\n")
+            .captured(
+                "root/.kube/config",
+                "apiVersion: v1\nusers:\n- name: admin\n  user:\n    token: abc.def\n")
+            .captured(
+                "root/.pypirc", "[pypi]\nusername = __token__\npassword = pypi-AgEIcHlwaS5vcmc\n")
             .captured("root/.netrc", "machine api.example.com login ci password s3cret\n")
             .captured("root/.pgpass", "db.example.com:5432:app:app:pgsecret\n")
             .build();
@@ -135,13 +144,15 @@ class SensitiveFileChecksTest {
             .layer("sha256:aaa")
             .captured(
                 "app/.npmrc",
-                "registry=https://registry.example.com/\n//registry.example.com/:_authToken=${NPM_TOKEN}\n")
+                "registry=https://registry.example.com/\n"
+                    + "//registry.example.com/:_authToken=${NPM_TOKEN}\n")
             .captured(
                 "home/app/.docker/config.json",
                 "{\"credsStore\":\"desktop\",\"auths\":{\"https://index.docker.io/v1/\":{}}}")
             .captured("app/.env.example", "DB_PASSWORD=changeme\n")
             .captured("app/.env", "PORT=8080\nDB_PASSWORD=\nLOG_LEVEL=info\n")
-            .captured("root/.kube/config", "apiVersion: v1\nusers:\n- name: sa\n  user:\n    exec: {}\n")
+            .captured(
+                "root/.kube/config", "apiVersion: v1\nusers:\n- name: sa\n  user:\n    exec: {}\n")
             .captured("root/.pypirc", "[distutils]\nindex-servers = pypi\n")
             .build();
     assertEquals(List.of(), evidence(CREDENTIALS, CONFIG, files));
@@ -151,7 +162,10 @@ class SensitiveFileChecksTest {
   void truncatedDockerConfigFallsBackToFieldNames() {
     String prefix = "{\"auths\":{\"r.example.com\":{\"auth\":\"dXNlcjpwYXNz\"}";
     TestImageFiles files =
-        TestImageFiles.builder().layer("sha256:aaa").captured("root/.docker/config.json", prefix).build();
+        TestImageFiles.builder()
+            .layer("sha256:aaa")
+            .captured("root/.docker/config.json", prefix)
+            .build();
     assertEquals(
         List.of("/root/.docker/config.json: registry credentials"),
         evidence(CREDENTIALS, CONFIG, files));

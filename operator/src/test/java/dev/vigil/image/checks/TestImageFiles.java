@@ -12,10 +12,10 @@ import java.util.TreeMap;
 
 /**
  * TEST FIXTURE, not the real layer walker: an in-memory {@link ImageFiles} built from a list of
- * layers, each a list of entries, captured contents and deletions. Deletions (what whiteout
- * files express in a real layer) remove a path and everything below it from the layers beneath;
- * then the layer's own entries are laid over. The lead's integration tests cover the real
- * walker; these unit tests only need a faithful final view.
+ * layers, each a list of entries, captured contents and deletions. Deletions (what whiteout files
+ * express in a real layer) remove a path and everything below it from the layers beneath; then the
+ * layer's own entries are laid over. The lead's integration tests cover the real walker; these unit
+ * tests only need a faithful final view.
  */
 final class TestImageFiles implements ImageFiles {
 
@@ -24,7 +24,9 @@ final class TestImageFiles implements ImageFiles {
   private final List<CapturedFile> captured;
 
   private TestImageFiles(
-      List<String> layerDigests, TreeMap<String, FileEntry> finalView, List<CapturedFile> captured) {
+      List<String> layerDigests,
+      TreeMap<String, FileEntry> finalView,
+      List<CapturedFile> captured) {
     this.layerDigests = layerDigests;
     this.finalView = finalView;
     this.captured = captured;
@@ -94,7 +96,10 @@ final class TestImageFiles implements ImageFiles {
   static final class Builder {
 
     private record Layer(
-        String digest, List<FileEntry> entries, List<String> deletions, List<CapturedFile> captured) {}
+        String digest,
+        List<FileEntry> entries,
+        List<String> deletions,
+        List<CapturedFile> captured) {}
 
     private final List<Layer> layers = new ArrayList<>();
 
@@ -106,8 +111,9 @@ final class TestImageFiles implements ImageFiles {
 
     Builder entry(FileEntry.Type type, String path, int mode, long uid, long size, String link) {
       Layer l = current();
-      l.entries().add(
-          new FileEntry(path, type, mode, uid, uid, size, link, l.digest(), layers.size() - 1));
+      l.entries()
+          .add(
+              new FileEntry(path, type, mode, uid, uid, size, link, l.digest(), layers.size() - 1));
       return this;
     }
 
@@ -144,7 +150,11 @@ final class TestImageFiles implements ImageFiles {
       l.captured()
           .add(
               new CapturedFile(
-                  path, l.digest(), layers.size() - 1, prefix.getBytes(StandardCharsets.UTF_8), true));
+                  path,
+                  l.digest(),
+                  layers.size() - 1,
+                  prefix.getBytes(StandardCharsets.UTF_8),
+                  true));
       return this;
     }
 

@@ -70,7 +70,8 @@ class UserAndPermissionChecksTest {
 
   @Test
   void namedUserWithUidZeroInPasswdFires() {
-    TestImageFiles files = TestImageFiles.builder().layer("sha256:a").captured("etc/passwd", PASSWD).build();
+    TestImageFiles files =
+        TestImageFiles.builder().layer("sha256:a").captured("etc/passwd", PASSWD).build();
     assertEquals(List.of("USER \"toor\" is uid 0 in /etc/passwd"), rootEvidence("toor", files));
     assertEquals(List.of(), rootEvidence("app", files));
     assertEquals(List.of(), rootEvidence("app:app", files));
@@ -88,7 +89,10 @@ class UserAndPermissionChecksTest {
             .dir("var/local", 02775)
             .build();
     assertEquals(
-        List.of("/usr/bin/both (setuid, setgid)", "/usr/bin/chage (setgid)", "/usr/bin/passwd (setuid)"),
+        List.of(
+            "/usr/bin/both (setuid, setgid)",
+            "/usr/bin/chage (setgid)",
+            "/usr/bin/passwd (setuid)"),
         evidence(SETUID, config("{}"), files));
   }
 
