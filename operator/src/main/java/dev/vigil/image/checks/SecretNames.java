@@ -92,8 +92,10 @@ final class SecretNames {
     if (upper.equals("PWD") || upper.equals("PATH")) {
       return false;
     }
+    // Words split at non-alphanumerics and camelCase humps: dbPassword, _authToken, apiKey.
+    String separated = name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
     List<String> words =
-        Arrays.stream(upper.split("[^A-Z0-9]+")).filter(w -> !w.isEmpty()).toList();
+        Arrays.stream(separated.split("[^A-Z0-9]+")).filter(w -> !w.isEmpty()).toList();
     if (words.isEmpty()) {
       return false;
     }

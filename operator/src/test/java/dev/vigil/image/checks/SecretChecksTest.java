@@ -75,6 +75,15 @@ class SecretChecksTest {
   }
 
   @Test
+  void camelCaseNamesAreSplitIntoWords() {
+    assertTrue(SecretNames.isSecretName("dbPassword"));
+    assertTrue(SecretNames.isSecretName("apiKey"));
+    assertTrue(SecretNames.isSecretName("_authToken"));
+    assertFalse(SecretNames.isSecretName("tokenTtl"));
+    assertFalse(SecretNames.isSecretName("gpgKey"));
+  }
+
+  @Test
   void envNameAndValueReasonsCombine() throws IOException {
     assertEquals(
         List.of("GITHUB_TOKEN (name suggests a secret; value looks like a GitHub token)"),
