@@ -45,6 +45,7 @@ final class RequiredLabelsCheck implements ImageCheck {
         evidence.add(label + " (empty)");
       }
     }
+    evidence.sort(null);
     return evidence;
   }
 }
