@@ -25,7 +25,7 @@ public final class KeylessAuthority implements Authority {
       throw new IllegalArgumentException(
           "keyless authority " + name + " lists no identities; at least one issuer+subject is required");
     }
-    if (identities.contains(null)) {
+    if (identities.stream().anyMatch(java.util.Objects::isNull)) {
       throw new IllegalArgumentException("keyless authority " + name + " has a null identity");
     }
     this.name = name;
