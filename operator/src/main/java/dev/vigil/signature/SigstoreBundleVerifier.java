@@ -26,15 +26,20 @@ import java.util.HexFormat;
  * signature over the digest or DSSE signature over the PAE with the authority's key, in-toto
  * subject, and each Rekor entry's body, SET or inclusion proof.
  */
-final class SigstoreBundleVerifier {
+public final class SigstoreBundleVerifier {
 
   private final TrustedRoots roots;
 
-  SigstoreBundleVerifier(TrustedRoots roots) {
+  public SigstoreBundleVerifier(TrustedRoots roots) {
     this.roots = roots;
   }
 
-  SignatureCheck verify(String source, byte[] json, ImageDigest digest, Authority authority)
+  /**
+   * @param source names the bundle in the result
+   * @return the check; a bundle that fails any check is a non-verified result with the reason
+   * @throws TrustedRootException when the authority's trust material cannot be loaded
+   */
+  public SignatureCheck verify(String source, byte[] json, ImageDigest digest, Authority authority)
       throws TrustedRootException {
     try {
       SigstoreBundle bundle = SigstoreBundle.parse(json);
