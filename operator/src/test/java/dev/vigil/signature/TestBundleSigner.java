@@ -65,8 +65,8 @@ public final class TestBundleSigner {
   }
 
   /**
-   * Key-signed DSSE bundle over {@code statement}; logged (dsse 0.0.1 entry with SET only)
-   * when {@code integratedTime} is not null.
+   * Key-signed DSSE bundle over {@code statement}; logged (dsse 0.0.1 entry with SET,
+   * inclusion proof and checkpoint) when {@code integratedTime} is not null.
    */
   public byte[] keyedDsse(KeyPair key, byte[] statement, Instant integratedTime) {
     byte[] pae =
@@ -83,7 +83,7 @@ public final class TestBundleSigner {
               + "\"},\"signatures\":[{\"signature\":\"" + TestSigstore.base64(signature)
               + "\",\"verifier\":\"" + TestSigstore.base64(
                   TestSigstore.pem(key.getPublic()).getBytes(StandardCharsets.UTF_8)) + "\"}]}}";
-      addEntry(material, sigstore.log(body, integratedTime), "dsse", false);
+      addEntry(material, sigstore.log(body, integratedTime), "dsse", true);
     } else {
       material.putArray("tlogEntries");
     }
