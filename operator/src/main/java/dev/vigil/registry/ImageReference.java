@@ -156,6 +156,21 @@ public final class ImageReference {
     }
   }
 
+  /** True for a registry name such as "ghcr.io", "localhost:5000" or "[::1]:5000". */
+  static boolean isValidRegistry(String registry) {
+    return registry != null && DOMAIN.matcher(registry).matches();
+  }
+
+  /** True for a repository path such as "library/nginx" (lower case, valid separators). */
+  static boolean isValidRepositoryName(String name) {
+    return name != null && name.length() <= NAME_MAX_LENGTH && PATH.matcher(name).matches();
+  }
+
+  /** True for a tag such as "1.25-alpine". */
+  static boolean isValidTag(String tag) {
+    return tag != null && TAG.matcher(tag).matches();
+  }
+
   /** A reference from parts that are already normalised (registry as in canonical form). */
   public static ImageReference of(Repository repository, String tag, String digest) {
     StringBuilder text = new StringBuilder(repository.toString());
