@@ -80,26 +80,38 @@ public final class ApkVersionScheme implements VersionScheme {
   public int compare(String a, String b) {
     Objects.requireNonNull(a, "version a");
     Objects.requireNonNull(b, "version b");
-    Tokenizer ta = new Tokenizer(a);
-    Tokenizer tb = new Tokenizer(b);
-    while (ta.kind == tb.kind && (ta.kind < END || ta.kind == EMPTY_NUMBER)) {
-      int result = compareSameKind(ta, tb);
+    // Each side's current token is its kind plus its value a[aFrom, aTo); the next token starts
+    // where the value ends. Kept in locals so that a comparison allocates nothing.
+    int aKind = firstKind(a);
+    int bKind = firstKind(b);
+    int aFrom = 0;
+    int bFrom = 0;
+    int aTo = valueEnd(a, aFrom, aKind);
+    int bTo = valueEnd(b, bFrom, bKind);
+    while (aKind == bKind && (aKind < END || aKind == EMPTY_NUMBER)) {
+      int result = compareValues(aKind, a, aFrom, aTo, b, bFrom, bTo);
       if (result != 0) {
         return result;
       }
-      ta.advance();
-      tb.advance();
+      int aNext = nextKind(a, aTo, aKind);
+      int bNext = nextKind(b, bTo, bKind);
+      aFrom = valueStart(a, aTo, aNext);
+      bFrom = valueStart(b, bTo, bNext);
+      aKind = aNext;
+      bKind = bNext;
+      aTo = valueEnd(a, aFrom, aKind);
+      bTo = valueEnd(b, bFrom, bKind);
     }
-    if (ta.kind == tb.kind) {
+    if (aKind == bKind) {
       return 0;
     }
-    if (ta.kind == SUFFIX && ta.suffix < NO_SUFFIX) {
+    if (aKind == SUFFIX && suffixWeight(a, aFrom, aTo) < NO_SUFFIX) {
       return -1;
     }
-    if (tb.kind == SUFFIX && tb.suffix < NO_SUFFIX) {
+    if (bKind == SUFFIX && suffixWeight(b, bFrom, bTo) < NO_SUFFIX) {
       return 1;
     }
-    return ta.kind > tb.kind ? -1 : 1;
+    return aKind > bKind ? -1 : 1;
   }
 
   /**
@@ -110,30 +122,34 @@ public final class ApkVersionScheme implements VersionScheme {
   @Override
   public boolean isValid(String version) {
     Objects.requireNonNull(version, "version");
-    Tokenizer t = new Tokenizer(version);
-    while (t.kind < END) {
-      t.advance();
+    int kind = firstKind(version);
+    int from = 0;
+    while (kind < END) {
+      int to = valueEnd(version, from, kind);
+      kind = nextKind(version, to, kind);
+      from = valueStart(version, to, kind);
     }
-    return t.kind == END;
+    return kind == END;
   }
 
-  private static int compareSameKind(Tokenizer ta, Tokenizer tb) {
-    switch (ta.kind) {
+  private static int compareValues(
+      int kind, String a, int aFrom, int aTo, String b, int bFrom, int bTo) {
+    switch (kind) {
       case NUMBER:
-        if (ta.s.charAt(ta.from) == '0' || tb.s.charAt(tb.from) == '0') {
-          return compareAsText(ta.s, ta.from, ta.to, tb.s, tb.from, tb.to);
+        if (a.charAt(aFrom) == '0' || b.charAt(bFrom) == '0') {
+          return compareAsText(a, aFrom, aTo, b, bFrom, bTo);
         }
-        return compareAsNumbers(ta.s, ta.from, ta.to, tb.s, tb.from, tb.to);
+        return compareAsNumbers(a, aFrom, aTo, b, bFrom, bTo);
       case INITIAL_NUMBER:
       case SUFFIX_NUMBER:
       case REVISION:
-        return compareAsNumbers(ta.s, ta.from, ta.to, tb.s, tb.from, tb.to);
+        return compareAsNumbers(a, aFrom, aTo, b, bFrom, bTo);
       case LETTER:
-        return Integer.signum(Character.compare(ta.s.charAt(ta.from), tb.s.charAt(tb.from)));
+        return Integer.signum(Character.compare(a.charAt(aFrom), b.charAt(bFrom)));
       case SUFFIX:
-        return Integer.compare(ta.suffix, tb.suffix);
+        return Integer.compare(suffixWeight(a, aFrom, aTo), suffixWeight(b, bFrom, bTo));
       case COMMIT_HASH:
-        return compareAsText(ta.s, ta.from, ta.to, tb.s, tb.from, tb.to);
+        return compareAsText(a, aFrom, aTo, b, bFrom, bTo);
       default: // EMPTY_NUMBER: nothing to compare
         return 0;
     }
@@ -145,6 +161,110 @@ public final class ApkVersionScheme implements VersionScheme {
 
   private static boolean isLowerHexDigit(char c) {
     return isDigit(c) || (c >= 'a' && c <= 'f');
+  }
+
+  private static int firstKind(String s) {
+    return !s.isEmpty() && isDigit(s.charAt(0)) ? INITIAL_NUMBER : EMPTY_NUMBER;
+  }
+
+  /**
+   * Kind of the token starting at {@code at}, which follows a token of kind {@code previous};
+   * checks that apk's grammar allows it there.
+   */
+  private static int nextKind(String s, int at, int previous) {
+    if (at >= s.length()) {
+      return END;
+    }
+    if (previous == EMPTY_NUMBER) {
+      previous = NUMBER; // an empty number stands where a number was expected
+    }
+    char c = s.charAt(at);
+    if (isLowerLetter(c)) {
+      return previous > NUMBER ? MALFORMED : LETTER;
+    }
+    if (c == '.') {
+      if (previous > NUMBER) {
+        return MALFORMED;
+      }
+      return at + 1 < s.length() && isDigit(s.charAt(at + 1)) ? NUMBER : EMPTY_NUMBER;
+    }
+    if (isDigit(c)) {
+      if (previous == LETTER) {
+        return NUMBER; // apk-tools 2.x: "2p1"
+      }
+      return previous == SUFFIX ? SUFFIX_NUMBER : MALFORMED;
+    }
+    if (c == '_') {
+      if (previous > SUFFIX_NUMBER) {
+        return MALFORMED;
+      }
+      int nameEnd = lowerLetterRunEnd(s, at + 1);
+      return suffixWeight(s, at + 1, nameEnd) == SUFFIX_UNKNOWN ? MALFORMED : SUFFIX;
+    }
+    if (c == '~') {
+      if (previous >= COMMIT_HASH) {
+        return MALFORMED;
+      }
+      return at + 1 < s.length() && isLowerHexDigit(s.charAt(at + 1)) ? COMMIT_HASH : MALFORMED;
+    }
+    if (c == '-') {
+      if (previous >= REVISION
+          || at + 1 >= s.length()
+          || s.charAt(at + 1) != 'r'
+          || digitRunEnd(s, at + 2, s.length()) != s.length()) {
+        return MALFORMED;
+      }
+      return REVISION;
+    }
+    return MALFORMED;
+  }
+
+  /** Where the value of a token of this kind starting at {@code at} begins (after its marker). */
+  private static int valueStart(String s, int at, int kind) {
+    switch (kind) {
+      case NUMBER:
+      case EMPTY_NUMBER:
+        return at < s.length() && s.charAt(at) == '.' ? at + 1 : at;
+      case SUFFIX:
+      case COMMIT_HASH:
+        return at + 1;
+      case REVISION:
+        return at + 2;
+      default:
+        return at;
+    }
+  }
+
+  /** Where the value of a token of this kind beginning at {@code from} ends. */
+  private static int valueEnd(String s, int from, int kind) {
+    switch (kind) {
+      case INITIAL_NUMBER:
+      case NUMBER:
+      case SUFFIX_NUMBER:
+      case EMPTY_NUMBER:
+      case REVISION:
+        return digitRunEnd(s, from, s.length());
+      case LETTER:
+        return from + 1;
+      case SUFFIX:
+        return lowerLetterRunEnd(s, from);
+      case COMMIT_HASH:
+        int end = from;
+        while (end < s.length() && isLowerHexDigit(s.charAt(end))) {
+          end++;
+        }
+        return end;
+      default: // END, MALFORMED
+        return from;
+    }
+  }
+
+  private static int lowerLetterRunEnd(String s, int from) {
+    int end = from;
+    while (end < s.length() && isLowerLetter(s.charAt(end))) {
+      end++;
+    }
+    return end;
   }
 
   /** Weight of the suffix name s[from, to), or SUFFIX_UNKNOWN. */
@@ -174,118 +294,6 @@ public final class ApkVersionScheme implements VersionScheme {
         return s.startsWith("alpha", from) ? SUFFIX_ALPHA : SUFFIX_UNKNOWN;
       default:
         return SUFFIX_UNKNOWN;
-    }
-  }
-
-  /**
-   * Reads one version token by token. {@link #kind} is the current token, whose text is
-   * s[from, to); {@link #pos} is where the next token starts.
-   */
-  private static final class Tokenizer {
-    final String s;
-    int pos;
-    int kind;
-    int from;
-    int to;
-    int suffix;
-
-    Tokenizer(String s) {
-      this.s = s;
-      readNumber(0, INITIAL_NUMBER);
-    }
-
-    private void readNumber(int start, int numberKind) {
-      from = start;
-      to = digitRunEnd(s, start, s.length());
-      pos = to;
-      kind = to > from ? numberKind : EMPTY_NUMBER;
-    }
-
-    private void malformed() {
-      kind = MALFORMED;
-    }
-
-    void advance() {
-      if (pos >= s.length()) {
-        kind = END;
-        return;
-      }
-      // An empty number stands where a number was expected, so the same tokens may follow it.
-      int previous = kind == EMPTY_NUMBER ? NUMBER : kind;
-      char c = s.charAt(pos);
-      if (isLowerLetter(c)) {
-        if (previous > NUMBER) {
-          malformed();
-          return;
-        }
-        kind = LETTER;
-        from = pos;
-        to = ++pos;
-      } else if (c == '.') {
-        if (previous > NUMBER) {
-          malformed();
-          return;
-        }
-        readNumber(pos + 1, NUMBER);
-      } else if (isDigit(c)) {
-        if (previous == LETTER) {
-          readNumber(pos, NUMBER); // apk-tools 2.x: "2p1"
-        } else if (previous == SUFFIX) {
-          readNumber(pos, SUFFIX_NUMBER);
-        } else {
-          malformed();
-        }
-      } else if (c == '_') {
-        if (previous > SUFFIX_NUMBER) {
-          malformed();
-          return;
-        }
-        int nameEnd = pos + 1;
-        while (nameEnd < s.length() && isLowerLetter(s.charAt(nameEnd))) {
-          nameEnd++;
-        }
-        int weight = suffixWeight(s, pos + 1, nameEnd);
-        if (weight == SUFFIX_UNKNOWN) {
-          malformed();
-          return;
-        }
-        kind = SUFFIX;
-        suffix = weight;
-        from = pos + 1;
-        to = nameEnd;
-        pos = nameEnd;
-      } else if (c == '~') {
-        if (previous >= COMMIT_HASH) {
-          malformed();
-          return;
-        }
-        int hashEnd = pos + 1;
-        while (hashEnd < s.length() && isLowerHexDigit(s.charAt(hashEnd))) {
-          hashEnd++;
-        }
-        if (hashEnd == pos + 1) {
-          malformed();
-          return;
-        }
-        kind = COMMIT_HASH;
-        from = pos + 1;
-        to = hashEnd;
-        pos = hashEnd;
-      } else if (c == '-') {
-        if (previous >= REVISION
-            || pos + 1 >= s.length()
-            || s.charAt(pos + 1) != 'r'
-            || digitRunEnd(s, pos + 2, s.length()) != s.length()) {
-          malformed();
-          return;
-        }
-        kind = REVISION;
-        from = pos + 2;
-        to = s.length();
-        pos = to;
-      } else {
-        malformed();
-      }
     }
   }
 }

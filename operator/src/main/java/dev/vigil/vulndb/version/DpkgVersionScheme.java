@@ -52,30 +52,31 @@ public final class DpkgVersionScheme implements VersionScheme {
 
     int aColon = epochColon(a, aStart, aEnd);
     int bColon = epochColon(b, bStart, bEnd);
-    int result =
-        compareEpochs(a, aStart, aColon, b, bStart, bColon);
+    int result = compareEpochs(a, aStart, aColon, b, bStart, bColon);
     if (result != 0) {
       return result;
     }
 
-    int aVersion = aColon < 0 ? aStart : aColon + 1;
-    int bVersion = bColon < 0 ? bStart : bColon + 1;
-    int aHyphen = a.lastIndexOf('-', aEnd - 1);
-    int bHyphen = b.lastIndexOf('-', bEnd - 1);
-    if (aHyphen < aVersion) {
-      aHyphen = -1;
-    }
-    if (bHyphen < bVersion) {
-      bHyphen = -1;
-    }
-    result =
-        verrevcmp(
-            a, aVersion, aHyphen < 0 ? aEnd : aHyphen, b, bVersion, bHyphen < 0 ? bEnd : bHyphen);
+    int aUpstream = aColon < 0 ? aStart : aColon + 1;
+    int bUpstream = bColon < 0 ? bStart : bColon + 1;
+    int aUpstreamEnd = upstreamEnd(a, aUpstream, aEnd);
+    int bUpstreamEnd = upstreamEnd(b, bUpstream, bEnd);
+    result = verrevcmp(a, aUpstream, aUpstreamEnd, b, bUpstream, bUpstreamEnd);
     if (result != 0) {
       return result;
     }
     return verrevcmp(
-        a, aHyphen < 0 ? aEnd : aHyphen + 1, aEnd, b, bHyphen < 0 ? bEnd : bHyphen + 1, bEnd);
+        a, revisionStart(aUpstreamEnd, aEnd), aEnd, b, revisionStart(bUpstreamEnd, bEnd), bEnd);
+  }
+
+  /** End of the upstream version: the last hyphen after the epoch, or the end. */
+  private static int upstreamEnd(String s, int upstream, int end) {
+    int hyphen = s.lastIndexOf('-', end - 1);
+    return hyphen >= upstream ? hyphen : end;
+  }
+
+  private static int revisionStart(int upstreamEnd, int end) {
+    return upstreamEnd == end ? end : upstreamEnd + 1;
   }
 
   /**
@@ -101,8 +102,7 @@ public final class DpkgVersionScheme implements VersionScheme {
       }
       versionStart = colon + 1;
     }
-    int hyphen = version.lastIndexOf('-', end - 1);
-    int versionEnd = hyphen >= versionStart ? hyphen : end;
+    int versionEnd = upstreamEnd(version, versionStart, end);
     if (versionEnd == versionStart || !isDigit(version.charAt(versionStart))) {
       return false;
     }

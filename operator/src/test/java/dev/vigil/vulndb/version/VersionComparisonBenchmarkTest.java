@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,13 +43,18 @@ class VersionComparisonBenchmarkTest {
     for (int round = 0; round < 3; round++) { // warm-up: let the JIT compile the scanner
       sink += run(scheme, pairs);
     }
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
     long start = System.nanoTime();
     sink += run(scheme, pairs);
     long elapsed = System.nanoTime() - start;
+    long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
     System.out.printf(
-        "%s: %,d comparisons of %d real pairs (%s) in %.1f ms = %.1f ns/comparison (sink %d)%n",
+        "%s: %,d comparisons of %d real pairs (%s) in %.1f ms = %.1f ns/comparison,"
+            + " %.2f bytes allocated/comparison (sink %d)%n",
         scheme.name(), COMPARISONS, pairs.size(), file, elapsed / 1e6,
-        (double) elapsed / COMPARISONS, sink);
+        (double) elapsed / COMPARISONS, (double) allocated / COMPARISONS, sink);
     assertTrue(sink != 0, "comparisons produced results");
   }
 
