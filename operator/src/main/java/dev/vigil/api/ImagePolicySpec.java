@@ -228,17 +228,12 @@ public class ImagePolicySpec {
   /** One accepted OIDC identity. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @ValidationRule(
-      value = "has(self.issuer) != has(self.issuerRegExp)",
-      message = "an identity needs exactly one of issuer or issuerRegExp")
-  @ValidationRule(
       value = "has(self.subject) != has(self.subjectRegExp)",
       message = "an identity needs exactly one of subject or subjectRegExp")
   public static class Identity {
+    @Required
     @JsonPropertyDescription("OIDC issuer, matched exactly, e.g. https://token.actions.githubusercontent.com.")
     public String issuer;
-
-    @JsonPropertyDescription("OIDC issuer as an anchored regular expression.")
-    public String issuerRegExp;
 
     @JsonPropertyDescription("Certificate subject (email or URI SAN), matched exactly.")
     public String subject;

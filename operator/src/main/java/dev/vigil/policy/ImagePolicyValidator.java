@@ -136,13 +136,12 @@ public final class ImagePolicyValidator {
   }
 
   private static void identity(String field, Identity id, List<String> problems) {
-    if ((id.issuer == null) == (id.issuerRegExp == null)) {
-      problems.add(field + ": needs exactly one of issuer or issuerRegExp");
+    if (id.issuer == null || id.issuer.isBlank()) {
+      problems.add(field + ".issuer: is required");
     }
     if ((id.subject == null) == (id.subjectRegExp == null)) {
       problems.add(field + ": needs exactly one of subject or subjectRegExp");
     }
-    regex(field + ".issuerRegExp", id.issuerRegExp, problems);
     regex(field + ".subjectRegExp", id.subjectRegExp, problems);
   }
 
