@@ -350,6 +350,22 @@ class HostileRegistryTest {
   }
 
   @Test
+  void manifestWithoutContentTypeOrMediaTypeFieldIsRecognisedByItsShape() throws Exception {
+    TestImage image = smallImage();
+    byte[] withoutMediaType =
+        new String(image.manifest(), StandardCharsets.UTF_8)
+            .replace("\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",", "")
+            .getBytes(StandardCharsets.UTF_8);
+    server.on(manifestPath("bare"), ex -> respond(ex, 200, null, withoutMediaType));
+
+    ResolvedImage resolved = client().resolve(ref("bare"));
+
+    assertEquals(MediaTypes.OCI_MANIFEST, resolved.manifestMediaType());
+    assertEquals(Digest.sha256(withoutMediaType).toString(), resolved.manifestDigest());
+    assertEquals(image.configDigest(), resolved.config().digest());
+  }
+
+  @Test
   void blobRedirectToAnotherHostIsFollowedWithoutTheAuthorizationHeader() throws Exception {
     byte[] blob = "layer bytes stored elsewhere".getBytes(StandardCharsets.UTF_8);
     String digest = Digest.sha256(blob).toString();
@@ -381,6 +397,78 @@ class HostileRegistryTest {
       assertNull(storage.requests().get(0).authorization());
       assertEquals("X-Signature=abc", storage.requests().get(0).query());
     }
+  }
+
+  @Test
+  void accessTokenFieldIsAcceptedAndTokensWithoutExpiryLiveSixtySeconds() throws Exception {
+    TestImage image = smallImage();
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    AtomicInteger issued = new AtomicInteger();
+    String realm = "http://" + server.host() + "/token";
+    server.on(
+        "/token",
+        ex -> {
+          int n = issued.incrementAndGet();
+          respond(ex, 200, "application/json", ("{\"access_token\":\"tok" + n + "\"}").getBytes());
+        });
+    server.on(
+        manifestPath("v1"),
+        ex -> {
+          String auth = ex.getRequestHeaders().getFirst("Authorization");
+          if (auth == null || !auth.startsWith("Bearer tok")) {
+            ex.getResponseHeaders().set(
+                "WWW-Authenticate", "Bearer realm=\"" + realm + "\",service=\"svc\",scope=\"repository:" + REPO + ":pull\"");
+            respond(ex, 401, null, new byte[0]);
+            return;
+          }
+          respond(ex, 200, MediaTypes.OCI_MANIFEST, image.manifest());
+        });
+    RegistryClient client = client(b -> b.clock(clock));
+
+    client.fetchManifest(repo(), "v1");
+    clock.advance(Duration.ofSeconds(50));
+    client.fetchManifest(repo(), "v1");
+    assertEquals(1, issued.get());
+    clock.advance(Duration.ofSeconds(10));
+    client.fetchManifest(repo(), "v1");
+    assertEquals(2, issued.get());
+
+    assertEquals("service=svc&scope=repository%3Aevil%2Fapp%3Apull", server.requests("/token").get(0).query());
+    List<String> sent =
+        server.requests(manifestPath("v1")).stream().map(ScriptedServer.Request::authorization).toList();
+    assertEquals(java.util.Arrays.asList(null, "Bearer tok1", "Bearer tok1", "Bearer tok2"), sent);
+  }
+
+  @Test
+  void configLargerThanTheLimitIsRefusedFromItsDescriptor() {
+    RegistryException e =
+        assertThrows(
+            RegistryException.class,
+            () ->
+                client(b -> b.maxConfigBytes(1000))
+                    .fetchConfig(repo(), Descriptor.of(MediaTypes.OCI_CONFIG, "sha256:" + "1".repeat(64), 5000)));
+    assertEquals(RegistryException.Kind.TOO_LARGE, e.kind());
+    assertTrue(e.getMessage().endsWith("config of 5000 bytes exceeds the limit of 1000 bytes"), e.getMessage());
+    assertEquals(List.of(), server.requests());
+  }
+
+  @Test
+  void onlyLoopbackAndListedInsecureRegistriesUsePlainHttp() {
+    RegistryClientConfig defaults = RegistryClientConfig.defaults();
+    assertTrue(defaults.usesPlainHttp("127.0.0.1:5000"));
+    assertTrue(defaults.usesPlainHttp("localhost"));
+    assertTrue(defaults.usesPlainHttp("[::1]:5000"));
+    assertTrue(!defaults.usesPlainHttp("registry.example.com"));
+    assertTrue(!defaults.usesPlainHttp("127.0.0.1.nip.io:5000"));
+    RegistryClientConfig insecure =
+        RegistryClientConfig.builder()
+            .insecureRegistries(java.util.Set.of("Registry.Internal:5000", "mirror.internal"))
+            .plainHttpForLoopback(false)
+            .build();
+    assertTrue(insecure.usesPlainHttp("registry.internal:5000"));
+    assertTrue(!insecure.usesPlainHttp("registry.internal:5001"));
+    assertTrue(insecure.usesPlainHttp("mirror.internal:8080"));
+    assertTrue(!insecure.usesPlainHttp("127.0.0.1:5000"));
   }
 
   @Test
