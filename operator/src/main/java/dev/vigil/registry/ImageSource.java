@@ -25,6 +25,9 @@ public interface ImageSource {
    */
   ResolvedImage resolve(ImageReference reference, Platform platform) throws RegistryException;
 
+  /** {@link #headDigest(ImageReference, Platform)} for the source's default platform. */
+  DigestResolution headDigest(ImageReference reference) throws RegistryException;
+
   /**
    * What a reference points to now, with a HEAD request where the registry allows it. When
    * the reference names an index, the index is fetched to find the platform's digest.

@@ -63,7 +63,8 @@ public final class ManifestParser {
       throw malformed("manifest has no \"config\" descriptor");
     }
     JsonNode layers = root.get("layers");
-    if (layers == null || !layers.isArray()) {
+    // Go tools serialise an empty layer list as null; treat it as no layers.
+    if (layers == null || !layers.isArray() && !layers.isNull()) {
       throw malformed("manifest has no \"layers\" array");
     }
     List<Descriptor> layerList = new ArrayList<>();

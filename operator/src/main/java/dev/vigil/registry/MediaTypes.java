@@ -39,16 +39,16 @@ public final class MediaTypes {
 
   /** OCI image index or Docker manifest list. */
   public static boolean isIndex(String mediaType) {
-    return INDEXES.contains(mediaType);
+    return mediaType != null && INDEXES.contains(mediaType);
   }
 
   /** OCI image manifest or Docker v2 schema 2 manifest. */
   public static boolean isManifest(String mediaType) {
-    return MANIFESTS.contains(mediaType);
+    return mediaType != null && MANIFESTS.contains(mediaType);
   }
 
   /** Docker v2 schema 1, which this client refuses. */
   public static boolean isSchema1(String mediaType) {
-    return SCHEMA1.contains(mediaType);
+    return mediaType != null && SCHEMA1.contains(mediaType);
   }
 }

@@ -129,6 +129,11 @@ public final class RegistryClient implements ImageSource {
   }
 
   @Override
+  public DigestResolution headDigest(ImageReference reference) throws RegistryException {
+    return headDigest(reference, config.defaultPlatform());
+  }
+
+  @Override
   public DigestResolution headDigest(ImageReference reference, Platform platform)
       throws RegistryException {
     Repository repository = reference.toRepository();

@@ -166,6 +166,8 @@ class RegistryClientLocalRegistryTest {
     assertEquals(
         new DigestResolution(amd64.manifestDigest(), MediaTypes.OCI_MANIFEST, amd64.manifestDigest()),
         client.headDigest(pushedSingle.reference(), Platform.LINUX_AMD64));
+    // The default platform is linux/amd64.
+    assertEquals(amd64.manifestDigest(), client.headDigest(pushedIndex.reference()).platformDigest());
   }
 
   @Test

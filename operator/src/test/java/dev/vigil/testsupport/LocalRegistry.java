@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.vigil.registry.Credential;
 import dev.vigil.registry.ImageReference;
+import dev.vigil.registry.RegistryClient;
+import dev.vigil.registry.RegistryClientConfig;
+import dev.vigil.registry.RegistryCredentials;
 import dev.vigil.registry.Repository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -124,6 +127,18 @@ public final class LocalRegistry implements AutoCloseable {
     } catch (IOException e) {
       return "(log unreadable: " + e + ")";
     }
+  }
+
+  /**
+   * A client configured for this registry: plain HTTP (loopback) and, for the auth variants,
+   * this registry's credential.
+   */
+  public RegistryClient client() {
+    RegistryClientConfig.Builder config = RegistryClientConfig.builder();
+    if (credential != null) {
+      config.credentials(RegistryCredentials.of(host(), credential));
+    }
+    return new RegistryClient(config.build());
   }
 
   /** A pusher authorised for every repository on this registry. */

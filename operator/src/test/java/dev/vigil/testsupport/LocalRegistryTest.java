@@ -152,6 +152,7 @@ class LocalRegistryTest {
       assertEquals(200, tags.statusCode(), tags.body() + registry.log());
       assertEquals("[\"v1\"]", JSON.readTree(tags.body()).get("tags").toString());
       assertEquals("v1", pushed.reference().tag());
+      assertEquals(pushed.digest(), registry.client().resolve(pushed.reference()).manifestDigest());
     }
   }
 
