@@ -7,6 +7,8 @@ import dev.vigil.vulndb.osv.OsvRecord;
 import dev.vigil.vulndb.osv.OsvSeverity;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Decides the severity of an advisory for one affected package. Order of preference:
@@ -15,7 +17,9 @@ import java.util.Optional;
  *   <li>CVSS v4.0 vectors (highest base score among them),
  *   <li>CVSS v3.x vectors (highest base score),
  *   <li>the distribution's own rating: severity of type "Ubuntu", Debian "urgency", Red Hat /
- *       AlmaLinux "severity" in ecosystem_specific or database_specific (worst word wins),
+ *       AlmaLinux "severity" in ecosystem_specific or database_specific, or the Red Hat-style
+ *       "Important: …" prefix of the summary that AlmaLinux and Rocky advisories carry (worst
+ *       word wins),
  *   <li>CVSS v2.0 vectors,
  *   <li>Unknown.
  * </ol>
@@ -23,6 +27,9 @@ import java.util.Optional;
  * Package-level severities replace record-level ones, as the schema says they are exclusive.
  */
 public final class SeverityResolver {
+
+  private static final Pattern RED_HAT_SUMMARY =
+      Pattern.compile("(Critical|Important|Moderate|Low): ");
 
   private final CvssScorer scorer;
 
@@ -93,7 +100,17 @@ public final class SeverityResolver {
     }
     worst = worse(worst, word(record.databaseSpecific(), "urgency"));
     worst = worse(worst, word(record.databaseSpecific(), "severity"));
+    worst = worse(worst, summaryPrefix(record.summary()));
     return Optional.ofNullable(worst);
+  }
+
+  /** "Important: openssl security update" → High; only Red Hat's four words count. */
+  private static Severity summaryPrefix(String summary) {
+    if (summary == null) {
+      return null;
+    }
+    Matcher matcher = RED_HAT_SUMMARY.matcher(summary);
+    return matcher.lookingAt() ? VendorSeverity.fromWord(matcher.group(1)).orElse(null) : null;
   }
 
   private static Severity word(JsonNode node, String field) {

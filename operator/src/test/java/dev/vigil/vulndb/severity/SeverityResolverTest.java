@@ -134,6 +134,18 @@ class SeverityResolverTest {
   }
 
   @Test
+  void almaLinuxSummaryPrefixGivesTheRedHatStyleRating() throws Exception {
+    OsvRecord important = fixture("ALSA-2022_0951.json");
+    assertEquals(
+        new SeverityRating(Severity.High, null, "vendor"),
+        resolver.resolve(important, important.affected().get(0)));
+    OsvRecord moderate = fixture("ALSA-2022_6224.json");
+    assertEquals(
+        new SeverityRating(Severity.Medium, null, "vendor"),
+        resolver.resolve(moderate, moderate.affected().get(0)));
+  }
+
+  @Test
   void cvss2IsTheLastResortBeforeUnknown() throws Exception {
     OsvRecord record =
         parse(
