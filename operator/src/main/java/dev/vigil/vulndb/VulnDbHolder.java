@@ -45,6 +45,7 @@ public final class VulnDbHolder {
   private final AtomicReference<LoadFailure> lastFailure = new AtomicReference<>();
   private final AtomicReference<Instant> lastAttempt = new AtomicReference<>();
   private final AtomicLong failures = new AtomicLong();
+  private final AtomicReference<List<String>> lastWarnings = new AtomicReference<>(List.of());
 
   public VulnDbHolder(VulnDbLoader loader, Clock clock) {
     this.loader = loader;
@@ -66,6 +67,14 @@ public final class VulnDbHolder {
     return Optional.ofNullable(lastAttempt.get());
   }
 
+  /**
+   * Problems the source reported on the last refresh without failing it, e.g. that the server
+   * could not be reached and a cached copy is in use.
+   */
+  public List<String> lastSourceWarnings() {
+    return lastWarnings.get();
+  }
+
   /** Failed refreshes since start, for a counter metric. */
   public long failureCount() {
     return failures.get();
@@ -85,11 +94,13 @@ public final class VulnDbHolder {
           && previous.source().equals(source.description())
           && previous.sourceVersion().equals(opened.version())) {
         lastFailure.set(null);
+        lastWarnings.set(opened.warnings());
         return new Refresh(Outcome.UNCHANGED, previous, null, opened.warnings());
       }
       VulnDb loaded = loader.load(source.description(), opened);
       current.set(loaded);
       lastFailure.set(null);
+      lastWarnings.set(opened.warnings());
       return new Refresh(Outcome.LOADED, loaded, null, opened.warnings());
     } catch (IOException | VulnDbLoadException | RuntimeException e) {
       // RuntimeException too: whatever a source or the data does, the operator keeps serving
