@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VigilVersion.class,
     description = "Keeps watch over the container images a Kubernetes cluster runs.",
-    subcommands = {OperatorCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {OperatorCommand.class, ScanCommand.class, VerifyBundleCommand.class,
+        CommandLine.HelpCommand.class})
 public class VigilCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
