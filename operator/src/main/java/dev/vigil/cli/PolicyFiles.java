@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
 /** Reads ImagePolicy manifests given on the command line and checks them like the operator. */
@@ -26,32 +27,32 @@ final class PolicyFiles {
 
   private PolicyFiles() {}
 
-  static List<NamedPolicy> load(List<Path> files) {
+  static List<NamedPolicy> load(List<Path> files, CommandLine cli) {
     List<NamedPolicy> policies = new ArrayList<>();
     for (Path file : files) {
       List<JsonNode> docs = new ArrayList<>();
       try (YAMLParser parser = new YAMLFactory().createParser(Files.readAllBytes(file))) {
         YAML.readValues(parser, JsonNode.class).forEachRemaining(docs::add);
       } catch (IOException | RuntimeException e) {
-        throw new ParameterException(null, "--policy " + file + ": cannot read: " + e.getMessage());
+        throw new ParameterException(cli, "--policy " + file + ": cannot read: " + e.getMessage());
       }
       for (JsonNode doc : docs) {
         if (doc == null || doc.isNull() || doc.isEmpty()) {
           continue;
         }
         if (!"ImagePolicy".equals(doc.path("kind").asText())) {
-          throw new ParameterException(null, "--policy " + file + ": expected kind ImagePolicy, found '"
+          throw new ParameterException(cli, "--policy " + file + ": expected kind ImagePolicy, found '"
               + doc.path("kind").asText() + "'");
         }
         ImagePolicy policy;
         try {
           policy = YAML.treeToValue(doc, ImagePolicy.class);
         } catch (IOException | IllegalArgumentException e) {
-          throw new ParameterException(null, "--policy " + file + ": " + e.getMessage().lines().findFirst().orElse(""));
+          throw new ParameterException(cli, "--policy " + file + ": " + e.getMessage().lines().findFirst().orElse(""));
         }
         List<String> problems = ImagePolicyValidator.validate(policy.getSpec(), NO_CLUSTER);
         if (!problems.isEmpty()) {
-          throw new ParameterException(null, "--policy " + file + ": " + String.join("; ", problems));
+          throw new ParameterException(cli, "--policy " + file + ": " + String.join("; ", problems));
         }
         String name = policy.getMetadata() == null || policy.getMetadata().getName() == null
             ? file.getFileName().toString() : policy.getMetadata().getName();

@@ -44,11 +44,9 @@ import picocli.CommandLine.Spec;
     name = "scan",
     mixinStandardHelpOptions = true,
     versionProvider = VigilVersion.class,
-    description = {
-      "Scan images straight from their registries and print an ImageReport status per image,",
-      "exactly as the operator would write it. Exit codes: 0 passed, 1 findings reach --fail-on",
-      "or an image breaks a --policy, 2 usage error, 3 an image could not be scanned."
-    })
+    description = "Scan images straight from their registries and print an ImageReport status per"
+        + " image, exactly as the operator would write it. Exit codes: 0 passed, 1 findings reach"
+        + " --fail-on or an image breaks a --policy, 2 usage error, 3 an image could not be scanned.")
 public class ScanCommand implements Callable<Integer> {
 
   public static final int EXIT_FAILED_GATE = 1;
@@ -103,12 +101,12 @@ public class ScanCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Clock clock = Clock.systemUTC();
-    List<NamedPolicy> policies = PolicyFiles.load(policyFiles);
+    List<NamedPolicy> policies = PolicyFiles.load(policyFiles, spec.commandLine());
     Platform wanted = Platform.parse(platform);
     RegistryClient registry = new RegistryClient(RegistryClientConfig.builder()
         .defaultPlatform(wanted)
         .insecureRegistries(insecureRegistries)
-        .credentials(RegistryCredentialsFile.load(registryConfig))
+        .credentials(RegistryCredentialsFile.load(registryConfig, spec.commandLine()))
         .userAgent("vigil/" + VigilVersion.version())
         .build());
     ExecutorService layerReaders = Executors.newFixedThreadPool(2, r -> {
@@ -121,8 +119,9 @@ public class ScanCommand implements Callable<Integer> {
       ImageAnalyzer analyzer = new ImageAnalyzer(cache, new InventoryAnalyzer(clock), new ImageChecks(),
           layerReaders, clock);
       VulnerabilityData vulns = VulnerabilityData.forSpec(vulnDb,
-          dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".cache", "vigil"), err, clock);
-      ScanSignatures signatures = new ScanSignatures(registry, clock);
+          dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".cache", "vigil"), err, clock,
+          spec.commandLine());
+      ScanSignatures signatures = new ScanSignatures(registry, clock, spec.commandLine());
       ReportStatusBuilder builder = new ReportStatusBuilder("vigil/" + VigilVersion.version(), maxVulnerabilities, clock);
       List<ScanOutput.Result> results = new ArrayList<>();
       boolean scanFailed = false;

@@ -14,6 +14,7 @@ import dev.vigil.signature.TrustedRoots;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
 /** Signature checks for the CLI: the authorities of every policy that asks for signatures. */
@@ -34,8 +35,10 @@ final class ScanSignatures {
   };
 
   private final ImageSignatureVerifier verifier;
+  private final CommandLine cli;
 
-  ScanSignatures(ImageSource registry, Clock clock) {
+  ScanSignatures(ImageSource registry, Clock clock, CommandLine cli) {
+    this.cli = cli;
     this.verifier = new ImageSignatureVerifier(new RegistrySignatureStore(registry), new TrustedRoots(), clock);
   }
 
@@ -53,7 +56,7 @@ final class ScanSignatures {
       try {
         authorities.addAll(PolicyAuthorities.from(signatures, INLINE_ONLY));
       } catch (PolicyAuthorities.InvalidAuthorityException e) {
-        throw new ParameterException(null, "--policy " + policy.name() + ": " + e.getMessage());
+        throw new ParameterException(cli, "--policy " + policy.name() + ": " + e.getMessage());
       }
     }
     if (authorities.isEmpty()) {
