@@ -10,6 +10,7 @@ import dev.vigil.scan.SignatureInfos;
 import dev.vigil.signature.Authority;
 import dev.vigil.signature.ImageSignatureVerifier;
 import dev.vigil.signature.RegistrySignatureStore;
+import dev.vigil.signature.SignatureResult;
 import dev.vigil.signature.TrustedRoots;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -47,6 +48,20 @@ final class ScanSignatures {
     if (policies.isEmpty()) {
       return null;
     }
+    List<Authority> authorities = authorities(policies);
+    if (authorities.isEmpty()) {
+      return SignatureInfos.notRequired();
+    }
+    return SignatureInfos.from(verifier.verify(reference.toRepository().toString(), digest, authorities));
+  }
+
+  /** The full result with one check per signature and authority, for `vigil verify`. */
+  SignatureResult verifyInDetail(List<Authority> authorities, ImageReference reference, String digest) {
+    return verifier.verify(reference.toRepository().toString(), digest, authorities);
+  }
+
+  /** The authorities of every policy whose signature mode is not Off. */
+  List<Authority> authorities(List<NamedPolicy> policies) {
     List<Authority> authorities = new ArrayList<>();
     for (NamedPolicy policy : policies) {
       ImagePolicySpec.Signatures signatures = policy.spec().signatures;
@@ -59,9 +74,6 @@ final class ScanSignatures {
         throw new ParameterException(cli, "--policy " + policy.name() + ": " + e.getMessage());
       }
     }
-    if (authorities.isEmpty()) {
-      return SignatureInfos.notRequired();
-    }
-    return SignatureInfos.from(verifier.verify(reference.toRepository().toString(), digest, authorities));
+    return authorities;
   }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VigilVersion.class,
     description = "Keeps watch over the container images a Kubernetes cluster runs.",
-    subcommands = {OperatorCommand.class, ScanCommand.class, VerifyBundleCommand.class,
+    subcommands = {OperatorCommand.class, ScanCommand.class, VerifyCommand.class, VerifyBundleCommand.class,
         CommandLine.HelpCommand.class})
 public class VigilCommand implements Runnable {
 
