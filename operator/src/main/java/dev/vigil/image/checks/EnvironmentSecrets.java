@@ -13,8 +13,8 @@ public final class EnvironmentSecrets {
   private EnvironmentSecrets() {}
 
   /**
-   * Why the variable looks like a secret, e.g. "name suggests a secret", "value looks like a
-   * GitHub token"; empty when it does not. The reasons never contain the value.
+   * Why the variable looks like a secret, e.g. "name suggests a secret", "value looks like a GitHub
+   * token"; empty when it does not. The reasons never contain the value.
    */
   public static List<String> reasons(String name, String value) {
     List<String> reasons = new ArrayList<>();

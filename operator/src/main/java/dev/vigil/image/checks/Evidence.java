@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * How evidence lines present paths, layers and long lists, the same way in every check. Public
- * only for {@link #capped}, which the workload checks share so that every finding is capped alike.
+ * How evidence lines present paths, layers and long lists, the same way in every check. Public only
+ * for {@link #capped}, which the workload checks share so that every finding is capped alike.
  */
 public final class Evidence {
 

@@ -6,10 +6,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * VIG-REG-001. The policy's registries.allowed names the sources it trusts; the image's
- * normalised reference ("nginx" is "docker.io/library/nginx:latest") must match one of the
- * globs. A reference that cannot be normalised cannot be shown to come from a trusted source, so
- * it fails too.
+ * VIG-REG-001. The policy's registries.allowed names the sources it trusts; the image's normalised
+ * reference ("nginx" is "docker.io/library/nginx:latest") must match one of the globs. A reference
+ * that cannot be normalised cannot be shown to come from a trusted source, so it fails too.
  */
 final class AllowedRegistryCheck implements WorkloadCheck {
 

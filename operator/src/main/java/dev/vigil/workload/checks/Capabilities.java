@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Capability names as the container runtimes read them: containerd and CRI-O upper-case a name
- * and accept it with or without the "CAP_" prefix, so "cap_sys_admin" adds SYS_ADMIN.
+ * Capability names as the container runtimes read them: containerd and CRI-O upper-case a name and
+ * accept it with or without the "CAP_" prefix, so "cap_sys_admin" adds SYS_ADMIN.
  */
 final class Capabilities {
 

@@ -2,8 +2,8 @@ package dev.vigil.workload.checks;
 
 import dev.vigil.api.ImageReportStatus.WorkloadRef.ContainerType;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -14,8 +14,8 @@ import java.util.List;
  * containers are different classes in the Kubernetes model with the same fields; this record lets
  * every check read all three alike.
  *
- * @param restartPolicy the container's own restartPolicy; "Always" on an init container makes it
- *     a sidecar that runs as long as the pod
+ * @param restartPolicy the container's own restartPolicy; "Always" on an init container makes it a
+ *     sidecar that runs as long as the pod
  */
 record CheckedContainer(
     String name,

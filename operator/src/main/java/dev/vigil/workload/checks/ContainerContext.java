@@ -4,8 +4,8 @@ import dev.vigil.workload.Workload;
 import io.fabric8.kubernetes.api.model.PodSpec;
 
 /**
- * What a check sees: the workload, its pod spec, the one container being judged, where their
- * fields live for evidence, and the policy's settings.
+ * What a check sees: the workload, its pod spec, the one container being judged, where their fields
+ * live for evidence, and the policy's settings.
  */
 record ContainerContext(
     Workload workload,
@@ -16,6 +16,7 @@ record ContainerContext(
 
   /** The container's security context combined with the pod's, as the kubelet applies them. */
   EffectiveSecurityContext security() {
-    return new EffectiveSecurityContext(pod.getSecurityContext(), container.securityContext(), paths);
+    return new EffectiveSecurityContext(
+        pod.getSecurityContext(), container.securityContext(), paths);
   }
 }

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * VIG-WL-005. Capabilities that reach beyond the container: kernel modules, mounts, raw devices
- * and memory, other processes, the host's network, clock, MAC policy and kernel log. NET_RAW is
- * in Docker's default set but is listed because adding it on purpose is worth a look: it allows
- * packet spoofing and has carried kernel exploits.
+ * VIG-WL-005. Capabilities that reach beyond the container: kernel modules, mounts, raw devices and
+ * memory, other processes, the host's network, clock, MAC policy and kernel log. NET_RAW is in
+ * Docker's default set but is listed because adding it on purpose is worth a look: it allows packet
+ * spoofing and has carried kernel exploits.
  */
 final class DangerousCapabilitiesCheck implements WorkloadCheck {
 

@@ -5,9 +5,9 @@ import dev.vigil.api.Severity;
 import java.util.List;
 
 /**
- * VIG-WL-004. The runtimes' default set still holds capabilities most services never use
- * (CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID, NET_RAW...); dropping ALL and adding back what is
- * needed is what the restricted Pod Security Standard asks for.
+ * VIG-WL-004. The runtimes' default set still holds capabilities most services never use (CHOWN,
+ * DAC_OVERRIDE, FOWNER, SETUID, SETGID, NET_RAW...); dropping ALL and adding back what is needed is
+ * what the restricted Pod Security Standard asks for.
  */
 final class DropAllCapabilitiesCheck implements WorkloadCheck {
 
@@ -39,8 +39,7 @@ final class DropAllCapabilitiesCheck implements WorkloadCheck {
 
   @Override
   public List<String> evaluate(ContainerContext context) {
-    List<String> dropped =
-        Capabilities.dropped(context.container().securityContext());
+    List<String> dropped = Capabilities.dropped(context.container().securityContext());
     String field = context.paths().container("securityContext.capabilities.drop");
     if (dropped.isEmpty()) {
       return List.of(field + " is not set");
@@ -48,6 +47,7 @@ final class DropAllCapabilitiesCheck implements WorkloadCheck {
     if (dropped.contains("ALL")) {
       return List.of();
     }
-    return List.of(field + " is " + dropped.stream().sorted().distinct().toList() + ", without ALL");
+    return List.of(
+        field + " is " + dropped.stream().sorted().distinct().toList() + ", without ALL");
   }
 }

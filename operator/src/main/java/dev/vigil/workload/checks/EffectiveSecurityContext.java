@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The security settings a container actually runs with where Kubernetes lets the pod set a
- * default: runAsUser, runAsNonRoot and seccompProfile set on the container win over the pod's
+ * The security settings a container actually runs with where Kubernetes lets the pod set a default:
+ * runAsUser, runAsNonRoot and seccompProfile set on the container win over the pod's
  * securityContext, which applies otherwise. Each value carries the field it came from, so evidence
  * can name it exactly.
  */

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * VIG-WL-017. An env value written into the pod spec is stored in etcd unencrypted (Secrets can
- * be encrypted at rest), shown by kubectl get -o yaml to everyone who may read the workload, and
+ * VIG-WL-017. An env value written into the pod spec is stored in etcd unencrypted (Secrets can be
+ * encrypted at rest), shown by kubectl get -o yaml to everyone who may read the workload, and
  * copied into every ReplicaSet and CI log. Judged by the same rules as image ENV (VIG-IMG-007);
  * valueFrom references and values that are only $(VAR) references pass. Evidence names the
  * variable, never the value.

@@ -5,9 +5,9 @@ import dev.vigil.api.WorkloadKind;
 
 /**
  * Where the pod spec and one container sit inside a workload object, written the way kubectl
- * explain and error messages do ("spec.template.spec.containers[web].securityContext"), with
- * list items named by their name rather than their index, so evidence stays true when the lists
- * are reordered.
+ * explain and error messages do ("spec.template.spec.containers[web].securityContext"), with list
+ * items named by their name rather than their index, so evidence stays true when the lists are
+ * reordered.
  *
  * @param podSpec path of the pod spec, e.g. "spec.template.spec"
  * @param container path of the container, e.g. "spec.template.spec.initContainers[migrate]"

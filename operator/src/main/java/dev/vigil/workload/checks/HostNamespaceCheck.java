@@ -51,11 +51,7 @@ final class HostNamespaceCheck implements WorkloadCheck {
   private final String remediation;
 
   private HostNamespaceCheck(
-      String id,
-      String field,
-      Function<PodSpec, Boolean> value,
-      String title,
-      String remediation) {
+      String id, String field, Function<PodSpec, Boolean> value, String title, String remediation) {
     this.id = id;
     this.field = field;
     this.value = value;

@@ -5,10 +5,10 @@ import dev.vigil.api.Severity;
 import java.util.List;
 
 /**
- * VIG-WL-011. A hostPath mount shows the container part of the node's filesystem: logs and
- * secrets of other pods, kubelet credentials, or (read-write) a way to plant files the node
- * executes. Read-only mounts are reported too: reading the node is already too much for most
- * workloads. Runtime sockets are additionally reported by VIG-WL-012.
+ * VIG-WL-011. A hostPath mount shows the container part of the node's filesystem: logs and secrets
+ * of other pods, kubelet credentials, or (read-write) a way to plant files the node executes.
+ * Read-only mounts are reported too: reading the node is already too much for most workloads.
+ * Runtime sockets are additionally reported by VIG-WL-012.
  */
 final class HostPathCheck implements WorkloadCheck {
 

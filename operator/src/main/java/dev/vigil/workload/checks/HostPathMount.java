@@ -16,9 +16,9 @@ import java.util.Map;
  * @param volume the volume's name
  * @param hostPath the hostPath.path as written
  * @param mount how this container mounts it
- * @param reachedHostPath the node path the container sees at its mount path: hostPath.path with
- *     the subPath appended, normalised ("/var/run/" and "/var//run" are "/var/run"). A subPathExpr
- *     is only known at run time; the mount then counts as reaching the volume's whole path.
+ * @param reachedHostPath the node path the container sees at its mount path: hostPath.path with the
+ *     subPath appended, normalised ("/var/run/" and "/var//run" are "/var/run"). A subPathExpr is
+ *     only known at run time; the mount then counts as reaching the volume's whole path.
  */
 record HostPathMount(String volume, String hostPath, VolumeMount mount, String reachedHostPath) {
 
@@ -81,7 +81,10 @@ record HostPathMount(String volume, String hostPath, VolumeMount mount, String r
     } else if (mount.getSubPathExpr() != null && !mount.getSubPathExpr().isEmpty()) {
       s.append(" (subPathExpr ").append(mount.getSubPathExpr()).append(')');
     }
-    s.append(Boolean.TRUE.equals(mount.getReadOnly()) ? " mounted read-only at " : " mounted read-write at ");
+    s.append(
+        Boolean.TRUE.equals(mount.getReadOnly())
+            ? " mounted read-only at "
+            : " mounted read-write at ");
     s.append(mount.getMountPath());
     return s.toString();
   }

@@ -3,9 +3,9 @@ package dev.vigil.workload.checks;
 import dev.vigil.registry.ImageReference;
 
 /**
- * A container's image reference as written in the pod spec, normalised the way the kubelet does.
- * A reference the kubelet would reject (InvalidImageName) is kept with the reason instead of
- * failing every other check of the container.
+ * A container's image reference as written in the pod spec, normalised the way the kubelet does. A
+ * reference the kubelet would reject (InvalidImageName) is kept with the reason instead of failing
+ * every other check of the container.
  *
  * @param written the image field as written, null when the field is missing
  * @param reference the normalised reference, null when {@code written} is not a valid reference

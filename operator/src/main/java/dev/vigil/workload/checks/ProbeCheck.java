@@ -10,14 +10,14 @@ import java.util.function.Function;
 /**
  * VIG-WL-013 (liveness) and VIG-WL-014 (readiness): a long-running container without the probe.
  * Without liveness a hung process keeps its pod forever; without readiness traffic and rolling
- * updates go to a container that is not serving yet. Both only make sense for containers that
- * are meant to keep running, so they are not asked of:
+ * updates go to a container that is not serving yet. Both only make sense for containers that are
+ * meant to keep running, so they are not asked of:
  *
  * <ul>
- *   <li>Jobs and CronJobs, and bare Pods whose restartPolicy is not Always: they run to
- *       completion, serve no traffic, and activeDeadlineSeconds bounds a hung run;
- *   <li>init containers, which must finish before the app starts (the API forbids their
- *       probes), except sidecars (restartPolicy: Always), which run beside the app;
+ *   <li>Jobs and CronJobs, and bare Pods whose restartPolicy is not Always: they run to completion,
+ *       serve no traffic, and activeDeadlineSeconds bounds a hung run;
+ *   <li>init containers, which must finish before the app starts (the API forbids their probes),
+ *       except sidecars (restartPolicy: Always), which run beside the app;
  *   <li>ephemeral containers, for which the API forbids probes.
  * </ul>
  */

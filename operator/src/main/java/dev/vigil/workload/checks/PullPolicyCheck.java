@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * VIG-WL-016. With the latest tag and imagePullPolicy IfNotPresent or Never, each node keeps
  * whatever "latest" was when it first pulled: replicas of one workload run different builds, and a
- * restart does not pick up a rebuilt image. Kubernetes defaults the policy to Always for latest,
- * so only a policy written out fires. Pinned digests and release tags are not judged here.
+ * restart does not pick up a rebuilt image. Kubernetes defaults the policy to Always for latest, so
+ * only a policy written out fires. Pinned digests and release tags are not judged here.
  */
 final class PullPolicyCheck implements WorkloadCheck {
 
@@ -46,10 +46,6 @@ final class PullPolicyCheck implements WorkloadCheck {
       return List.of();
     }
     return List.of(
-        context.paths().container("imagePullPolicy")
-            + " is "
-            + policy
-            + " for "
-            + image.written());
+        context.paths().container("imagePullPolicy") + " is " + policy + " for " + image.written());
   }
 }

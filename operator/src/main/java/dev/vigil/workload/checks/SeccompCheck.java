@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * VIG-WL-007. Seccomp filters the system calls a container may make; RuntimeDefault blocks the
- * ones most kernel exploits need. Without a profile the kubelet runs the container Unconfined
- * (unless it was started with --seccomp-default), and Unconfined written out switches the
- * filter off on purpose, which the evidence says.
+ * VIG-WL-007. Seccomp filters the system calls a container may make; RuntimeDefault blocks the ones
+ * most kernel exploits need. Without a profile the kubelet runs the container Unconfined (unless it
+ * was started with --seccomp-default), and Unconfined written out switches the filter off on
+ * purpose, which the evidence says.
  */
 final class SeccompCheck implements WorkloadCheck {
 

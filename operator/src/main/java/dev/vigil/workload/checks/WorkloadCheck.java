@@ -25,8 +25,8 @@ interface WorkloadCheck {
   String remediation();
 
   /**
-   * Evidence lines when the check fails, sorted; empty when the container passes. Never contains
-   * a secret value.
+   * Evidence lines when the check fails, sorted; empty when the container passes. Never contains a
+   * secret value.
    */
   List<String> evaluate(ContainerContext context);
 }

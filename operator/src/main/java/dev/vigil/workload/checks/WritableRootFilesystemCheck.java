@@ -6,8 +6,8 @@ import io.fabric8.kubernetes.api.model.SecurityContext;
 import java.util.List;
 
 /**
- * VIG-WL-006. A writable root filesystem lets an intruder replace binaries and configuration
- * and drop tools that survive until the container restarts.
+ * VIG-WL-006. A writable root filesystem lets an intruder replace binaries and configuration and
+ * drop tools that survive until the container restarts.
  */
 final class WritableRootFilesystemCheck implements WorkloadCheck {
 

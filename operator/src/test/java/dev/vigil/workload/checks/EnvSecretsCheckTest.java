@@ -75,7 +75,8 @@ class EnvSecretsCheckTest {
     List<Finding> findings = TestWorkloads.run(webWithEnv(LEAKY.toArray(EnvVar[]::new)), "web");
     assertFalse(findings.isEmpty());
     for (Finding f : findings) {
-      String text = f.getTitle() + "\n" + String.join("\n", f.getEvidence()) + "\n" + f.getRemediation();
+      String text =
+          f.getTitle() + "\n" + String.join("\n", f.getEvidence()) + "\n" + f.getRemediation();
       for (String secret :
           List.of(PASSWORD, API_KEY, GITHUB_TOKEN, AWS_KEY_ID, "MIIEowIBAAKCAQEAwq7", "hunter2")) {
         assertFalse(text.contains(secret), f.getId() + " leaks " + secret);

@@ -29,7 +29,12 @@ class HostAccessChecksTest {
   private static final String VOLUMES = "spec.template.spec.volumes";
 
   private static Volume hostPath(String name, String path) {
-    return new VolumeBuilder().withName(name).withNewHostPath().withPath(path).endHostPath().build();
+    return new VolumeBuilder()
+        .withName(name)
+        .withNewHostPath()
+        .withPath(path)
+        .endHostPath()
+        .build();
   }
 
   @Test
@@ -42,10 +47,8 @@ class HostAccessChecksTest {
     Workload w = daemonSet(spec.build());
     for (String container : List.of("agent", "exporter")) {
       assertEquals(
-          List.of("spec.template.spec.hostNetwork is true"),
-          evidence(HOST_NETWORK, w, container));
-      assertEquals(
-          List.of("spec.template.spec.hostPID is true"), evidence(HOST_PID, w, container));
+          List.of("spec.template.spec.hostNetwork is true"), evidence(HOST_NETWORK, w, container));
+      assertEquals(List.of("spec.template.spec.hostPID is true"), evidence(HOST_PID, w, container));
       assertEquals(List.of(), evidence(HOST_IPC, w, container));
     }
     Workload ipc = daemonSet(podSpec(hardened("agent").build()).withHostIPC(true).build());
@@ -117,11 +120,7 @@ class HostAccessChecksTest {
     assertEquals(
         Severity.Critical,
         TestWorkloads.finding(
-                SOCKET,
-                w,
-                "web",
-                ContainerType.Container,
-                WorkloadCheckSettings.defaults())
+                SOCKET, w, "web", ContainerType.Container, WorkloadCheckSettings.defaults())
             .orElseThrow()
             .getSeverity());
   }
@@ -133,13 +132,11 @@ class HostAccessChecksTest {
     assertEquals(
         "the containerd socket", RuntimeSocketCheck.reaches("/run/containerd/containerd.sock"));
     assertEquals(
-        "the containerd socket",
-        RuntimeSocketCheck.reaches("/var/run/containerd/containerd.sock"));
+        "the containerd socket", RuntimeSocketCheck.reaches("/var/run/containerd/containerd.sock"));
     assertEquals("the CRI-O socket", RuntimeSocketCheck.reaches("/var/run/crio/crio.sock"));
     assertEquals("the Podman socket", RuntimeSocketCheck.reaches("/run/podman/podman.sock"));
     assertEquals(
-        "the containerd socket",
-        RuntimeSocketCheck.reaches("/run/k3s/containerd/containerd.sock"));
+        "the containerd socket", RuntimeSocketCheck.reaches("/run/k3s/containerd/containerd.sock"));
     assertEquals("the cri-dockerd socket", RuntimeSocketCheck.reaches("/run/cri-dockerd.sock"));
   }
 

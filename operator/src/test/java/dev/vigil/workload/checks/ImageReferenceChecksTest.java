@@ -48,7 +48,8 @@ class ImageReferenceChecksTest {
         evidence(MUTABLE_TAG, web("nginx", null), "web"));
     assertEquals(
         List.of(
-            IMAGE_FIELD + " registry.example.com:5000/shop/web has no tag (means latest) and no"
+            IMAGE_FIELD
+                + " registry.example.com:5000/shop/web has no tag (means latest) and no"
                 + " digest"),
         evidence(MUTABLE_TAG, web("registry.example.com:5000/shop/web", null), "web"));
   }
@@ -76,7 +77,8 @@ class ImageReferenceChecksTest {
   @Test
   void latestWithIfNotPresentOrNeverFires() {
     assertEquals(
-        List.of("spec.template.spec.containers[web].imagePullPolicy is IfNotPresent for nginx:latest"),
+        List.of(
+            "spec.template.spec.containers[web].imagePullPolicy is IfNotPresent for nginx:latest"),
         evidence(PULL_POLICY, web("nginx:latest", "IfNotPresent"), "web"));
     assertEquals(
         List.of("spec.template.spec.containers[web].imagePullPolicy is Never for nginx"),
@@ -121,12 +123,16 @@ class ImageReferenceChecksTest {
         registryEvidence("ghcr.io/acme/app:1", settings));
     assertEquals(
         List.of(
-            "docker.io/bitnami/redis:latest (" + IMAGE_FIELD + ") matches no registries.allowed"
+            "docker.io/bitnami/redis:latest ("
+                + IMAGE_FIELD
+                + ") matches no registries.allowed"
                 + " glob"),
         registryEvidence("bitnami/redis", settings));
     assertEquals(
         List.of(
-            "registry.example.com/shop/team/web:1 (" + IMAGE_FIELD + ") matches no"
+            "registry.example.com/shop/team/web:1 ("
+                + IMAGE_FIELD
+                + ") matches no"
                 + " registries.allowed glob"),
         registryEvidence("registry.example.com/shop/team/web:1", settings));
   }
@@ -171,7 +177,8 @@ class ImageReferenceChecksTest {
         List.of(
             "docker.io/library/nginx:1.27 ("
                 + IMAGE_FIELD
-                + ") matches no registries.allowed glob (invalid globs skipped: \"bad glob/*\", \"\")"),
+                + ") matches no registries.allowed glob (invalid globs skipped: \"bad glob/*\","
+                + " \"\")"),
         registryEvidence("nginx:1.27", noneValid));
   }
 }

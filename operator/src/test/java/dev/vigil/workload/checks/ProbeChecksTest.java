@@ -118,9 +118,7 @@ class ProbeChecksTest {
                         .withImage(TestWorkloads.PINNED_IMAGE)
                         .build())
                 .build());
-    assertEquals(
-        List.of(), evidence(LIVENESS, w, "debugger", ContainerType.EphemeralContainer));
-    assertEquals(
-        List.of(), evidence(READINESS, w, "debugger", ContainerType.EphemeralContainer));
+    assertEquals(List.of(), evidence(LIVENESS, w, "debugger", ContainerType.EphemeralContainer));
+    assertEquals(List.of(), evidence(READINESS, w, "debugger", ContainerType.EphemeralContainer));
   }
 }

@@ -66,8 +66,7 @@ class SecurityContextChecksTest {
             new PodSecurityContextBuilder().withRunAsNonRoot(true));
     assertEquals(
         List.of(
-            WEB_SC
-                + ".runAsNonRoot is false and no runAsUser is set: the image's USER decides"),
+            WEB_SC + ".runAsNonRoot is false and no runAsUser is set: the image's USER decides"),
         evidence(ROOT, w, "web"));
   }
 
@@ -86,7 +85,8 @@ class SecurityContextChecksTest {
         withPodContext(
             web(lockedDown().build()), new PodSecurityContextBuilder().withRunAsNonRoot(false));
     assertEquals(
-        List.of(POD_SC + ".runAsNonRoot is false and no runAsUser is set: the image's USER decides"),
+        List.of(
+            POD_SC + ".runAsNonRoot is false and no runAsUser is set: the image's USER decides"),
         evidence(ROOT, w, "web"));
   }
 
@@ -133,14 +133,13 @@ class SecurityContextChecksTest {
   @Test
   void privilegedTrueFiresAndFalseOrAbsentPasses() {
     Workload privileged =
-        deployment(podSpec(web(lockedDown().withRunAsUser(1L).withPrivileged(true).build())).build());
-    assertEquals(
-        List.of(WEB_SC + ".privileged is true"), evidence(PRIVILEGED, privileged, "web"));
+        deployment(
+            podSpec(web(lockedDown().withRunAsUser(1L).withPrivileged(true).build())).build());
+    assertEquals(List.of(WEB_SC + ".privileged is true"), evidence(PRIVILEGED, privileged, "web"));
     Workload notPrivileged =
         deployment(podSpec(web(lockedDown().withPrivileged(false).build())).build());
     assertEquals(List.of(), evidence(PRIVILEGED, notPrivileged, "web"));
-    assertEquals(
-        List.of(), evidence(PRIVILEGED, deployment(podSpec(web(null)).build()), "web"));
+    assertEquals(List.of(), evidence(PRIVILEGED, deployment(podSpec(web(null)).build()), "web"));
   }
 
   @Test
@@ -160,7 +159,8 @@ class SecurityContextChecksTest {
         List.of(WEB_SC + ".allowPrivilegeEscalation is not set (defaults to true)"),
         evidence(ESCALATION, noContext, "web"));
     assertEquals(
-        List.of(), evidence(ESCALATION, deployment(podSpec(web(lockedDown().build())).build()), "web"));
+        List.of(),
+        evidence(ESCALATION, deployment(podSpec(web(lockedDown().build())).build()), "web"));
   }
 
   @Test
@@ -178,8 +178,7 @@ class SecurityContextChecksTest {
     assertEquals(
         List.of(WEB_SC + ".capabilities.drop is [CHOWN, NET_RAW], without ALL"),
         evidence(DROP_ALL, partial, "web"));
-    Workload none =
-        deployment(podSpec(web(lockedDown().withCapabilities(null).build())).build());
+    Workload none = deployment(podSpec(web(lockedDown().withCapabilities(null).build())).build());
     assertEquals(
         List.of(WEB_SC + ".capabilities.drop is not set"), evidence(DROP_ALL, none, "web"));
   }
@@ -210,7 +209,12 @@ class SecurityContextChecksTest {
                         lockedDown()
                             .withNewCapabilities()
                             .withDrop("ALL")
-                            .withAdd("SYS_ADMIN", "NET_BIND_SERVICE", "cap_net_admin", "CHOWN", "SYS_ADMIN")
+                            .withAdd(
+                                "SYS_ADMIN",
+                                "NET_BIND_SERVICE",
+                                "cap_net_admin",
+                                "CHOWN",
+                                "SYS_ADMIN")
                             .endCapabilities()
                             .build()))
                 .build());
@@ -241,8 +245,20 @@ class SecurityContextChecksTest {
   void everyListedDangerousCapabilityFires() {
     List<String> all =
         List.of(
-            "ALL", "BPF", "DAC_READ_SEARCH", "MAC_ADMIN", "MAC_OVERRIDE", "NET_ADMIN", "NET_RAW",
-            "PERFMON", "SYS_ADMIN", "SYS_BOOT", "SYS_MODULE", "SYS_PTRACE", "SYS_RAWIO", "SYS_TIME",
+            "ALL",
+            "BPF",
+            "DAC_READ_SEARCH",
+            "MAC_ADMIN",
+            "MAC_OVERRIDE",
+            "NET_ADMIN",
+            "NET_RAW",
+            "PERFMON",
+            "SYS_ADMIN",
+            "SYS_BOOT",
+            "SYS_MODULE",
+            "SYS_PTRACE",
+            "SYS_RAWIO",
+            "SYS_TIME",
             "SYSLOG");
     Workload w =
         deployment(

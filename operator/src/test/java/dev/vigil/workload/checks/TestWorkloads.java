@@ -24,8 +24,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Workloads built with the fabric8 builders the way they come from the API server, and a short
- * way to run {@link WorkloadChecks} over one of their containers.
+ * Workloads built with the fabric8 builders the way they come from the API server, and a short way
+ * to run {@link WorkloadChecks} over one of their containers.
  */
 final class TestWorkloads {
 
@@ -180,8 +180,7 @@ final class TestWorkloads {
     return evidence(id, workload, container, ContainerType.Container);
   }
 
-  static List<String> evidence(
-      String id, Workload workload, String container, ContainerType type) {
+  static List<String> evidence(String id, Workload workload, String container, ContainerType type) {
     return evidence(id, workload, container, type, WorkloadCheckSettings.defaults());
   }
 

@@ -87,7 +87,9 @@ class WorkloadChecksTest {
             Finding.Category.Workload,
             Severity.Low,
             "Root filesystem is writable",
-            List.of("spec.template.spec.containers[web].securityContext.readOnlyRootFilesystem is not set"),
+            List.of(
+                "spec.template.spec.containers[web].securityContext.readOnlyRootFilesystem is not"
+                    + " set"),
             "Set readOnlyRootFilesystem: true in the container's securityContext and mount an"
                 + " emptyDir where the application must write (e.g. /tmp)."),
         findings.get(3));
@@ -134,7 +136,8 @@ class WorkloadChecksTest {
         List.of("spec.ephemeralContainers[debugger].securityContext.privileged is true"),
         evidence("VIG-WL-002", w, "debugger", ContainerType.EphemeralContainer));
     assertEquals(
-        List.of("spec.ephemeralContainers[debugger].securityContext.readOnlyRootFilesystem is not set"),
+        List.of(
+            "spec.ephemeralContainers[debugger].securityContext.readOnlyRootFilesystem is not set"),
         evidence("VIG-WL-006", w, "debugger", ContainerType.EphemeralContainer));
     for (ContainerType type : ContainerType.values()) {
       String name =
@@ -179,7 +182,8 @@ class WorkloadChecksTest {
   @Test
   void excludedIdsDoNotRunAndOverridesReplaceSeverity() {
     ImagePolicySpec.Checks policy = new ImagePolicySpec.Checks();
-    policy.exclude = new ArrayList<>(Arrays.asList("VIG-WL-013", "VIG-WL-014", "VIG-IMG-001", null));
+    policy.exclude =
+        new ArrayList<>(Arrays.asList("VIG-WL-013", "VIG-WL-014", "VIG-IMG-001", null));
     policy.severity.put("VIG-WL-006", Severity.High);
     policy.severity.put("VIG-WL-015", Severity.Critical);
     policy.severity.put("VIG-WL-002", null);
@@ -207,7 +211,8 @@ class WorkloadChecksTest {
     assertEquals(List.of(), none.allowedRegistries());
     assertEquals(true, none.anyRegistryAllowed());
     ImagePolicySpec empty = new ImagePolicySpec();
-    WorkloadCheckSettings fromEmpty = WorkloadCheckSettings.fromPolicy(empty.checks, empty.registries);
+    WorkloadCheckSettings fromEmpty =
+        WorkloadCheckSettings.fromPolicy(empty.checks, empty.registries);
     assertEquals(true, fromEmpty.anyRegistryAllowed());
     assertEquals(Set.of(), fromEmpty.excludedIds());
   }
@@ -217,7 +222,9 @@ class WorkloadChecksTest {
     ImagePolicySpec.Registries registries = new ImagePolicySpec.Registries();
     registries.allowed = new ArrayList<>(Arrays.asList("ghcr.io/acme/**", "a b", null));
     WorkloadCheckSettings s = WorkloadCheckSettings.fromPolicy(null, registries);
-    assertEquals(List.of("ghcr.io/acme/**"), s.allowedRegistries().stream().map(ImageGlob::toString).toList());
+    assertEquals(
+        List.of("ghcr.io/acme/**"),
+        s.allowedRegistries().stream().map(ImageGlob::toString).toList());
     assertEquals(List.of("a b", "null"), s.skippedRegistryGlobs());
     assertFalse(s.anyRegistryAllowed());
   }
@@ -239,7 +246,8 @@ class WorkloadChecksTest {
     List<String> workloadIds = ids.subList(1, ids.size());
     assertEquals(workloadIds.stream().sorted().toList(), workloadIds);
     assertEquals(true, workloadIds.contains("VIG-WL-009"));
-    findings.subList(1, findings.size())
+    findings
+        .subList(1, findings.size())
         .forEach(f -> assertEquals(Finding.Category.Workload, f.getCategory(), f.getId()));
   }
 
@@ -247,7 +255,11 @@ class WorkloadChecksTest {
   void evidenceIsCappedAtFiftyLinesWithACountOfTheRest() {
     List<EnvVar> vars = new ArrayList<>();
     for (int i = 0; i < 60; i++) {
-      vars.add(new EnvVarBuilder().withName(String.format("PASSWORD_%02d", i)).withValue("x" + i).build());
+      vars.add(
+          new EnvVarBuilder()
+              .withName(String.format("PASSWORD_%02d", i))
+              .withValue("x" + i)
+              .build());
     }
     List<String> evidence =
         evidence(
@@ -292,7 +304,8 @@ class WorkloadChecksTest {
     for (int i = 0; i < checks.size(); i++) {
       WorkloadCheck check = checks.get(i);
       String[] cells = rows.get(i).split("\\|");
-      assertEquals(6, cells.length, check.id() + ": id | severity | title | rationale | remediation");
+      assertEquals(
+          6, cells.length, check.id() + ": id | severity | title | rationale | remediation");
       assertEquals(check.id(), cells[1].strip());
       assertEquals(check.defaultSeverity().name(), cells[2].strip(), check.id());
       assertEquals(check.title(), cells[3].strip(), check.id());
