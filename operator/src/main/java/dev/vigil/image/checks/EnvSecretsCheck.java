@@ -37,13 +37,7 @@ final class EnvSecretsCheck implements ImageCheck {
   public List<String> evaluate(ImageCheckContext context) {
     List<String> evidence = new ArrayList<>();
     for (Map.Entry<String, String> var : context.config().config().environment().entrySet()) {
-      List<String> reasons = new ArrayList<>();
-      if (SecretNames.isSecretName(var.getKey()) && SecretNames.isLiteralValue(var.getValue())) {
-        reasons.add("name suggests a secret");
-      }
-      for (String kind : SecretPatterns.kinds(var.getValue())) {
-        reasons.add("value looks like a " + kind);
-      }
+      List<String> reasons = EnvironmentSecrets.reasons(var.getKey(), var.getValue());
       if (!reasons.isEmpty()) {
         evidence.add(var.getKey() + " (" + String.join("; ", reasons) + ")");
       }

@@ -7,11 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** How evidence lines present paths, layers and long lists, the same way in every check. */
-final class Evidence {
+/**
+ * How evidence lines present paths, layers and long lists, the same way in every check. Public only
+ * for {@link #capped}, which the workload checks share so that every finding is capped alike.
+ */
+public final class Evidence {
 
   /** Findings keep at most this many lines; a last line says how many were left out. */
-  static final int MAX_LINES = 50;
+  public static final int MAX_LINES = 50;
 
   private Evidence() {}
 
@@ -26,7 +29,7 @@ final class Evidence {
   }
 
   /** The first {@link #MAX_LINES} lines, then "... and N more". */
-  static List<String> capped(List<String> lines) {
+  public static List<String> capped(List<String> lines) {
     if (lines.size() <= MAX_LINES) {
       return lines;
     }
