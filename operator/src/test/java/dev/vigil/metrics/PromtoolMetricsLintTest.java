@@ -1,44 +1,19 @@
 package dev.vigil.metrics;
 
-import static dev.vigil.metrics.SampleReports.DIGEST_A;
-import static dev.vigil.metrics.SampleReports.dbReport;
-import static dev.vigil.metrics.SampleReports.webReport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigil.metrics.ScanMetrics.RedeployResult;
-import dev.vigil.metrics.ScanMetrics.ScanResult;
-import dev.vigil.metrics.ScanMetrics.WebhookResult;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The operator's real scrape, with every Vigil metric present, passes promtool's linter. */
 class PromtoolMetricsLintTest {
 
-  /** The registry the operator serves, with reports and events recorded. */
-  static PrometheusMeterRegistry populatedRegistry() {
-    PrometheusMeterRegistry registry = MetricsRegistryFactory.create();
-    ReportMetrics reports = new ReportMetrics(registry, true);
-    reports.update(webReport("shop", DIGEST_A));
-    reports.update(dbReport("shop"));
-    ScanMetrics scans = new ScanMetrics(registry, () -> 1000, () -> Instant.now().minusSeconds(60));
-    scans.scanFinished(Duration.ofSeconds(3), ScanResult.SUCCESS);
-    scans.scanServedFromCache();
-    scans.onRequest("docker.io", "200");
-    scans.vulnDbLoadFailed();
-    scans.redeployFinished(RedeployResult.ROLLED_OUT);
-    scans.webhookRequest(WebhookResult.ACCEPTED);
-    return registry;
-  }
-
   @Test
   void scrapeWithReportsHasNoLintProblemsOnVigilSeries() throws Exception {
-    String scrape = populatedRegistry().scrape();
+    String scrape = MetricsFixtures.populatedRegistry().scrape();
     assertTrue(scrape.contains("vigil_image_vulnerability{"), "every family is present");
 
     Promtool.Result result = Promtool.run(Path.of("."), scrape, "check", "metrics");

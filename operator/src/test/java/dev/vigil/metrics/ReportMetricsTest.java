@@ -1,10 +1,10 @@
 package dev.vigil.metrics;
 
-import static dev.vigil.metrics.SampleReports.DIGEST_A;
-import static dev.vigil.metrics.SampleReports.DIGEST_B;
-import static dev.vigil.metrics.SampleReports.dbReport;
-import static dev.vigil.metrics.SampleReports.scrapeLines;
-import static dev.vigil.metrics.SampleReports.webReport;
+import static dev.vigil.metrics.MetricsFixtures.DIGEST_A;
+import static dev.vigil.metrics.MetricsFixtures.DIGEST_B;
+import static dev.vigil.metrics.MetricsFixtures.dbReport;
+import static dev.vigil.metrics.MetricsFixtures.scrapeLines;
+import static dev.vigil.metrics.MetricsFixtures.webReport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

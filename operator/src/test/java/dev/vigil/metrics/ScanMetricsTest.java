@@ -1,6 +1,6 @@
 package dev.vigil.metrics;
 
-import static dev.vigil.metrics.SampleReports.scrapeLines;
+import static dev.vigil.metrics.MetricsFixtures.scrapeLines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.vigil.metrics.ScanMetrics.RedeployResult;

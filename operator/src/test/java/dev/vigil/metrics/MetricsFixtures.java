@@ -6,19 +6,27 @@ import dev.vigil.api.ImageReportStatus;
 import dev.vigil.api.ImageReportStatus.SignatureInfo;
 import dev.vigil.api.Severity;
 import dev.vigil.api.WorkloadKind;
+import dev.vigil.metrics.ScanMetrics.RedeployResult;
+import dev.vigil.metrics.ScanMetrics.ScanResult;
+import dev.vigil.metrics.ScanMetrics.WebhookResult;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
-/** ImageReports as the operator writes them, and a way to read back what a scrape exports. */
-public final class SampleReports {
+/**
+ * ImageReports as the operator writes them, a registry with every Vigil metric, and a way to read
+ * back what a scrape exports.
+ */
+public final class MetricsFixtures {
 
   public static final String DIGEST_A =
       "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
   public static final String DIGEST_B =
       "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 
-  private SampleReports() {}
+  private MetricsFixtures() {}
 
   /**
    * Deployment {@code web}, container {@code nginx}, running docker.io/library/nginx:1.27 at
@@ -107,6 +115,22 @@ public final class SampleReports {
     v.severity = severity;
     v.installedVersion = "1.0";
     return v;
+  }
+
+  /** The registry the operator serves, with every Vigil metric family present. */
+  public static PrometheusMeterRegistry populatedRegistry() {
+    PrometheusMeterRegistry registry = MetricsRegistryFactory.create();
+    ReportMetrics reports = new ReportMetrics(registry, true);
+    reports.update(webReport("shop", DIGEST_A));
+    reports.update(dbReport("shop"));
+    ScanMetrics scans = new ScanMetrics(registry, () -> 1000, () -> Instant.now().minusSeconds(60));
+    scans.scanFinished(Duration.ofSeconds(3), ScanResult.SUCCESS);
+    scans.scanServedFromCache();
+    scans.onRequest("docker.io", "200");
+    scans.vulnDbLoadFailed();
+    scans.redeployFinished(RedeployResult.ROLLED_OUT);
+    scans.webhookRequest(WebhookResult.ACCEPTED);
+    return registry;
   }
 
   /** The sample lines of a scrape whose series name starts with {@code prefix}, sorted. */
