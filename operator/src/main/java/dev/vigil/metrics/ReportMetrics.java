@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,8 +73,8 @@ public final class ReportMetrics {
   }
 
   /**
-   * Makes the report's series match its current status. A report without status (not scanned
-   * yet) has no series.
+   * Makes the report's series match its current status. A report without status (not scanned yet)
+   * has no series.
    *
    * @throws IllegalArgumentException when the report has no namespace or name
    */
@@ -85,8 +87,22 @@ public final class ReportMetrics {
         unregister(key, gone);
       }
     }
+    Set<ReportKey> displaced = new TreeSet<>();
     for (Map.Entry<SeriesKey, Long> e : wanted.entrySet()) {
-      set(key, e.getKey(), e.getValue());
+      ReportKey previousOwner = set(key, e.getKey(), e.getValue());
+      if (previousOwner != null) {
+        displaced.add(previousOwner);
+      }
+    }
+    if (!displaced.isEmpty()) {
+      // Two reports describing the same workload container and image: the later one wins,
+      // and the earlier one must not delete the series when it changes or goes away.
+      LOG.warn(
+          "reports {} and {} describe the same workload container and image; "
+              + "their shared series now show the values of {}",
+          displaced,
+          key,
+          key);
     }
     if (wanted.isEmpty()) {
       byReport.remove(key);
@@ -112,7 +128,8 @@ public final class ReportMetrics {
     }
   }
 
-  private void set(ReportKey owner, SeriesKey id, long value) {
+  /** Sets one series; returns the report it was taken from, if another report owned it. */
+  private ReportKey set(ReportKey owner, SeriesKey id, long value) {
     Series existing = series.get(id);
     if (existing == null) {
       AtomicLong holder = new AtomicLong(value);
@@ -123,28 +140,22 @@ public final class ReportMetrics {
               .strongReference(true)
               .register(registry);
       series.put(id, new Series(owner, holder, meter));
-      return;
+      return null;
     }
+    ReportKey displaced = null;
     if (!existing.owner.equals(owner)) {
-      // Two reports describing the same workload container and image: the later one wins,
-      // and the earlier one must not delete the series when it changes or goes away.
-      LOG.warn(
-          "reports {} and {} describe the same series {}{}; keeping the values of {}",
-          existing.owner,
-          owner,
-          id.name(),
-          id.tags(),
-          owner);
-      Map<SeriesKey, Long> previousOwners = byReport.get(existing.owner);
-      if (previousOwners != null) {
-        previousOwners.remove(id);
-        if (previousOwners.isEmpty()) {
-          byReport.remove(existing.owner);
+      displaced = existing.owner;
+      Map<SeriesKey, Long> displacedSeries = byReport.get(displaced);
+      if (displacedSeries != null) {
+        displacedSeries.remove(id);
+        if (displacedSeries.isEmpty()) {
+          byReport.remove(displaced);
         }
       }
       existing.owner = owner;
     }
     existing.value.set(value);
+    return displaced;
   }
 
   private void unregister(ReportKey owner, SeriesKey id) {
@@ -250,8 +261,8 @@ public final class ReportMetrics {
   }
 
   /**
-   * Registry and repository together ("docker.io/library/nginx"): the repository path alone
-   * would merge images of the same name from different registries.
+   * Registry and repository together ("docker.io/library/nginx"): the repository path alone would
+   * merge images of the same name from different registries.
    */
   private static String repository(ImageReportStatus.ImageInfo image) {
     String repo = text(image.repository);
@@ -278,7 +289,7 @@ public final class ReportMetrics {
   }
 
   /** The report a series set belongs to. */
-  private record ReportKey(String namespace, String name) {
+  private record ReportKey(String namespace, String name) implements Comparable<ReportKey> {
     ReportKey {
       if (namespace == null || namespace.isEmpty() || name == null || name.isEmpty()) {
         throw new IllegalArgumentException(
@@ -294,6 +305,11 @@ public final class ReportMetrics {
         throw new IllegalArgumentException("ImageReport without metadata");
       }
       return new ReportKey(report.getMetadata().getNamespace(), report.getMetadata().getName());
+    }
+
+    @Override
+    public int compareTo(ReportKey o) {
+      return toString().compareTo(o.toString());
     }
 
     @Override

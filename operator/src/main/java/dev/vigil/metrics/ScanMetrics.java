@@ -18,9 +18,9 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * Counters and gauges about the operator's own work: scans, registry requests, the
- * vulnerability database, redeploys and webhook requests. One method per event; callers never
- * see Micrometer types.
+ * Counters and gauges about the operator's own work: scans, registry requests, the vulnerability
+ * database, redeploys and webhook requests. One method per event; callers never see Micrometer
+ * types.
  */
 public final class ScanMetrics implements RegistryRequestListener {
 

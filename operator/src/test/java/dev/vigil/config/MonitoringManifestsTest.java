@@ -23,9 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The monitoring bundle in config/prometheus: the PrometheusRule matches the promtool-tested
- * rule file, the rules and dashboard only query metrics Vigil exports, and kustomize ships all
- * of it.
+ * The monitoring bundle in config/prometheus: the PrometheusRule matches the promtool-tested rule
+ * file, the rules and dashboard only query metrics Vigil exports, and kustomize ships all of it.
  */
 class MonitoringManifestsTest {
 
@@ -38,8 +37,10 @@ class MonitoringManifestsTest {
 
   @BeforeAll
   static void renderDefaultInstall() throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("kubectl", "kustomize",
-        ProjectFiles.root().resolve("config/default").toString()).start();
+    Process p =
+        new ProcessBuilder(
+                "kubectl", "kustomize", ProjectFiles.root().resolve("config/default").toString())
+            .start();
     byte[] out = p.getInputStream().readAllBytes();
     String err = new String(p.getErrorStream().readAllBytes());
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
@@ -64,7 +65,9 @@ class MonitoringManifestsTest {
   /** Every metric name Vigil's own registry exports (sample names, so _bucket etc. too). */
   private static Set<String> exportedNames() {
     Set<String> names = new TreeSet<>();
-    MetricsFixtures.populatedRegistry().scrape().lines()
+    MetricsFixtures.populatedRegistry()
+        .scrape()
+        .lines()
         .filter(l -> !l.startsWith("#") && !l.isBlank())
         .map(l -> l.split("[{ ]", 2)[0])
         .forEach(names::add);
@@ -111,13 +114,14 @@ class MonitoringManifestsTest {
     }
     Set<String> firing = new TreeSet<>();
     Set<String> quiet = new TreeSet<>();
-    for (JsonNode test : YAML.readTree(RULES.resolve("vigil.rules.test.yaml").toFile())
-        .path("tests")) {
+    for (JsonNode test :
+        YAML.readTree(RULES.resolve("vigil.rules.test.yaml").toFile()).path("tests")) {
       for (JsonNode check : test.path("alert_rule_test")) {
         boolean fires = check.path("exp_alerts").size() > 0;
         (fires ? firing : quiet).add(check.path("alertname").asText());
         for (JsonNode alert : check.path("exp_alerts")) {
-          assertFalse(alert.path("exp_annotations").path("description").asText().isEmpty(),
+          assertFalse(
+              alert.path("exp_annotations").path("description").asText().isEmpty(),
               "firing cases pin the annotations: " + check);
         }
       }
@@ -135,9 +139,17 @@ class MonitoringManifestsTest {
       }
     }
 
-    assertEquals(Set.of("up", "vigil_image_compliant", "vigil_image_signature_verified",
-        "vigil_image_update_available", "vigil_image_vulnerabilities", "vigil_scans_total",
-        "vigil_vulndb_age_seconds", "vigil_vulndb_records"), used);
+    assertEquals(
+        Set.of(
+            "up",
+            "vigil_image_compliant",
+            "vigil_image_signature_verified",
+            "vigil_image_update_available",
+            "vigil_image_vulnerabilities",
+            "vigil_scans_total",
+            "vigil_vulndb_age_seconds",
+            "vigil_vulndb_records"),
+        used);
     assertTrue(exportedNames().containsAll(used), used + " vs " + exportedNames());
   }
 
@@ -145,9 +157,11 @@ class MonitoringManifestsTest {
   void operatorDownAlertUsesTheJobTheServiceMonitorSets() throws IOException {
     JsonNode monitor = renderedOne("ServiceMonitor");
     JsonNode service = renderedOne("Service");
-    String job = service.at("/metadata/labels").path(monitor.at("/spec/jobLabel").asText()).asText();
+    String job =
+        service.at("/metadata/labels").path(monitor.at("/spec/jobLabel").asText()).asText();
     assertEquals("vigil", job);
-    assertTrue(monitor.at("/spec/endpoints/0/honorLabels").asBoolean(),
+    assertTrue(
+        monitor.at("/spec/endpoints/0/honorLabels").asBoolean(),
         "our namespace and container labels must win over the target's");
 
     String expr = "";
@@ -178,12 +192,23 @@ class MonitoringManifestsTest {
     }
 
     assertTrue(queries >= 20, "panels carry their queries: " + queries);
-    assertEquals(Set.of("up", "vigil_image_compliant", "vigil_image_findings",
-        "vigil_image_signature_verified", "vigil_image_update_available",
-        "vigil_image_vulnerabilities", "vigil_redeploys_total", "vigil_registry_requests_total",
-        "vigil_scan_duration_seconds_bucket", "vigil_scans_total", "vigil_vulndb_age_seconds",
-        "vigil_vulndb_load_failures_total", "vigil_vulndb_records",
-        "vigil_webhook_requests_total"), used);
+    assertEquals(
+        Set.of(
+            "up",
+            "vigil_image_compliant",
+            "vigil_image_findings",
+            "vigil_image_signature_verified",
+            "vigil_image_update_available",
+            "vigil_image_vulnerabilities",
+            "vigil_redeploys_total",
+            "vigil_registry_requests_total",
+            "vigil_scan_duration_seconds_bucket",
+            "vigil_scans_total",
+            "vigil_vulndb_age_seconds",
+            "vigil_vulndb_load_failures_total",
+            "vigil_vulndb_records",
+            "vigil_webhook_requests_total"),
+        used);
     assertTrue(exportedNames().containsAll(used), used + " vs " + exportedNames());
   }
 

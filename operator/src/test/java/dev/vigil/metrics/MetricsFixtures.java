@@ -29,10 +29,9 @@ public final class MetricsFixtures {
   private MetricsFixtures() {}
 
   /**
-   * Deployment {@code web}, container {@code nginx}, running docker.io/library/nginx:1.27 at
-   * {@code digest}: 1 Critical, 4 High, 10 Medium, 3 Low; findings VIG-IMG-002 (Medium) and
-   * VIG-WL-001 (High); not compliant; signature Verified; an update available; two
-   * vulnerabilities listed.
+   * Deployment {@code web}, container {@code nginx}, running docker.io/library/nginx:1.27 at {@code
+   * digest}: 1 Critical, 4 High, 10 Medium, 3 Low; findings VIG-IMG-002 (Medium) and VIG-WL-001
+   * (High); not compliant; signature Verified; an update available; two vulnerabilities listed.
    */
   public static ImageReport webReport(String namespace, String digest) {
     ImageReport report = new ImageReport();
@@ -65,11 +64,21 @@ public final class MetricsFixtures {
     s.vulnerabilities.add(vulnerability("CVE-2024-0001", "openssl", Severity.Critical));
     s.vulnerabilities.add(vulnerability("CVE-2024-0002", "libc6", Severity.High));
     s.findings.add(
-        new Finding("VIG-IMG-002", Finding.Category.Image, Severity.Medium,
-            "setuid/setgid files present", List.of("/usr/bin/su"), "drop the setuid bit"));
+        new Finding(
+            "VIG-IMG-002",
+            Finding.Category.Image,
+            Severity.Medium,
+            "setuid/setgid files present",
+            List.of("/usr/bin/su"),
+            "drop the setuid bit"));
     s.findings.add(
-        new Finding("VIG-WL-001", Finding.Category.Workload, Severity.High,
-            "container may run as root", List.of("nginx"), "set runAsNonRoot"));
+        new Finding(
+            "VIG-WL-001",
+            Finding.Category.Workload,
+            Severity.High,
+            "container may run as root",
+            List.of("nginx"),
+            "set runAsNonRoot"));
     s.compliance = new ImageReportStatus.Compliance();
     s.compliance.compliant = false;
     s.compliance.reasons.add("1 Critical vulnerability");
@@ -86,7 +95,10 @@ public final class MetricsFixtures {
   public static ImageReport dbReport(String namespace) {
     ImageReport report = new ImageReport();
     report.setMetadata(
-        new ObjectMetaBuilder().withNamespace(namespace).withName("statefulset-db-postgres").build());
+        new ObjectMetaBuilder()
+            .withNamespace(namespace)
+            .withName("statefulset-db-postgres")
+            .build());
     ImageReportStatus s = new ImageReportStatus();
     s.workload = new ImageReportStatus.WorkloadRef();
     s.workload.kind = WorkloadKind.StatefulSet;

@@ -29,9 +29,11 @@ class ReportMetricsTest {
 
   /** The labels of the sample web report up to (excluding) the ones sorted after "namespace". */
   private static String web(String namespace, String digest) {
-    return "container=\"nginx\",image_digest=\"" + digest
+    return "container=\"nginx\",image_digest=\""
+        + digest
         + "\",image_repository=\"docker.io/library/nginx\",image_tag=\"1.27\",namespace=\""
-        + namespace + "\"";
+        + namespace
+        + "\"";
   }
 
   private static final String WEB_WORKLOAD = "workload=\"web\",workload_kind=\"Deployment\"";
@@ -48,21 +50,38 @@ class ReportMetricsTest {
     assertEquals(
         List.of(
             "vigil_image_compliant{" + labels + "," + WEB_WORKLOAD + "} 0.0",
-            "vigil_image_findings{check=\"VIG-IMG-002\"," + labels + ",severity=\"Medium\","
-                + WEB_WORKLOAD + "} 1.0",
-            "vigil_image_findings{check=\"VIG-WL-001\"," + labels + ",severity=\"High\","
-                + WEB_WORKLOAD + "} 1.0",
+            "vigil_image_findings{check=\"VIG-IMG-002\","
+                + labels
+                + ",severity=\"Medium\","
+                + WEB_WORKLOAD
+                + "} 1.0",
+            "vigil_image_findings{check=\"VIG-WL-001\","
+                + labels
+                + ",severity=\"High\","
+                + WEB_WORKLOAD
+                + "} 1.0",
             "vigil_image_signature_verified{" + labels + "," + WEB_WORKLOAD + "} 1.0",
             "vigil_image_update_available{" + labels + "," + WEB_WORKLOAD + "} 1.0",
-            "vigil_image_vulnerabilities{" + labels + ",severity=\"Critical\"," + WEB_WORKLOAD
+            "vigil_image_vulnerabilities{"
+                + labels
+                + ",severity=\"Critical\","
+                + WEB_WORKLOAD
                 + "} 1.0",
-            "vigil_image_vulnerabilities{" + labels + ",severity=\"High\"," + WEB_WORKLOAD
+            "vigil_image_vulnerabilities{"
+                + labels
+                + ",severity=\"High\","
+                + WEB_WORKLOAD
                 + "} 4.0",
-            "vigil_image_vulnerabilities{" + labels + ",severity=\"Low\"," + WEB_WORKLOAD
-                + "} 3.0",
-            "vigil_image_vulnerabilities{" + labels + ",severity=\"Medium\"," + WEB_WORKLOAD
+            "vigil_image_vulnerabilities{" + labels + ",severity=\"Low\"," + WEB_WORKLOAD + "} 3.0",
+            "vigil_image_vulnerabilities{"
+                + labels
+                + ",severity=\"Medium\","
+                + WEB_WORKLOAD
                 + "} 10.0",
-            "vigil_image_vulnerabilities{" + labels + ",severity=\"Unknown\"," + WEB_WORKLOAD
+            "vigil_image_vulnerabilities{"
+                + labels
+                + ",severity=\"Unknown\","
+                + WEB_WORKLOAD
                 + "} 0.0"),
         reportLines());
   }
@@ -84,19 +103,33 @@ class ReportMetricsTest {
     assertEquals(
         List.of(
             "vigil_image_compliant{" + labels + "," + WEB_WORKLOAD + "} 1.0",
-            "vigil_image_findings{check=\"VIG-IMG-002\"," + labels + ",severity=\"Medium\","
-                + WEB_WORKLOAD + "} 1.0",
+            "vigil_image_findings{check=\"VIG-IMG-002\","
+                + labels
+                + ",severity=\"Medium\","
+                + WEB_WORKLOAD
+                + "} 1.0",
             "vigil_image_signature_verified{" + labels + "," + WEB_WORKLOAD + "} 1.0",
             "vigil_image_update_available{" + labels + "," + WEB_WORKLOAD + "} 0.0",
-            "vigil_image_vulnerabilities{" + labels + ",severity=\"Critical\"," + WEB_WORKLOAD
+            "vigil_image_vulnerabilities{"
+                + labels
+                + ",severity=\"Critical\","
+                + WEB_WORKLOAD
                 + "} 0.0",
-            "vigil_image_vulnerabilities{" + labels + ",severity=\"High\"," + WEB_WORKLOAD
+            "vigil_image_vulnerabilities{"
+                + labels
+                + ",severity=\"High\","
+                + WEB_WORKLOAD
                 + "} 1.0",
-            "vigil_image_vulnerabilities{" + labels + ",severity=\"Low\"," + WEB_WORKLOAD
-                + "} 3.0",
-            "vigil_image_vulnerabilities{" + labels + ",severity=\"Medium\"," + WEB_WORKLOAD
+            "vigil_image_vulnerabilities{" + labels + ",severity=\"Low\"," + WEB_WORKLOAD + "} 3.0",
+            "vigil_image_vulnerabilities{"
+                + labels
+                + ",severity=\"Medium\","
+                + WEB_WORKLOAD
                 + "} 10.0",
-            "vigil_image_vulnerabilities{" + labels + ",severity=\"Unknown\"," + WEB_WORKLOAD
+            "vigil_image_vulnerabilities{"
+                + labels
+                + ",severity=\"Unknown\","
+                + WEB_WORKLOAD
                 + "} 0.0"),
         reportLines());
   }
@@ -127,10 +160,13 @@ class ReportMetricsTest {
     metrics.remove("shop", "statefulset-db-postgres");
 
     assertEquals(scrapeLines(stagingAlone, "vigil_image_"), reportLines());
-    assertEquals(12, reportLines().size(), "5 severities, 2 findings, 3 0/1 gauges, 2 vulnerabilities");
+    assertEquals(
+        12, reportLines().size(), "5 severities, 2 findings, 3 0/1 gauges, 2 vulnerabilities");
     metrics.remove("staging", "deployment-web-nginx");
     assertEquals(List.of(), reportLines());
-    assertEquals(List.of(), scrapeLines(registry, "# TYPE vigil_image_"),
+    assertEquals(
+        List.of(),
+        scrapeLines(registry, "# TYPE vigil_image_"),
         "no metric family without series is left behind");
   }
 
@@ -156,7 +192,9 @@ class ReportMetricsTest {
     assertEquals(1, scrapeLines(registry, "vigil_image_signature_verified").size());
     web.getStatus().signature.status = SignatureInfo.Status.NotRequired;
     metrics.update(web);
-    assertEquals(List.of(), scrapeLines(registry, "vigil_image_signature_verified"),
+    assertEquals(
+        List.of(),
+        scrapeLines(registry, "vigil_image_signature_verified"),
         "a policy change to NotRequired removes the series");
     web.getStatus().signature = null;
     metrics.update(web);
@@ -167,14 +205,22 @@ class ReportMetricsTest {
   void unsignedInvalidAndErrorSignaturesExportZero() {
     ReportMetrics metrics = new ReportMetrics(registry, false);
     ImageReport web = webReport("shop", DIGEST_A);
-    for (SignatureInfo.Status status : List.of(SignatureInfo.Status.Unsigned,
-        SignatureInfo.Status.Invalid, SignatureInfo.Status.Error)) {
+    for (SignatureInfo.Status status :
+        List.of(
+            SignatureInfo.Status.Unsigned,
+            SignatureInfo.Status.Invalid,
+            SignatureInfo.Status.Error)) {
       web.getStatus().signature.status = status;
       metrics.update(web);
       assertEquals(
-          List.of("vigil_image_signature_verified{" + web("shop", DIGEST_A) + "," + WEB_WORKLOAD
-              + "} 0.0"),
-          scrapeLines(registry, "vigil_image_signature_verified"), status.name());
+          List.of(
+              "vigil_image_signature_verified{"
+                  + web("shop", DIGEST_A)
+                  + ","
+                  + WEB_WORKLOAD
+                  + "} 0.0"),
+          scrapeLines(registry, "vigil_image_signature_verified"),
+          status.name());
     }
   }
 
@@ -188,10 +234,18 @@ class ReportMetricsTest {
     String labels = web("shop", DIGEST_A);
     assertEquals(
         List.of(
-            "vigil_image_vulnerability{" + labels + ",package=\"libc6\",severity=\"High\","
-                + "vulnerability_id=\"CVE-2024-0002\"," + WEB_WORKLOAD + "} 1.0",
-            "vigil_image_vulnerability{" + labels + ",package=\"openssl\",severity=\"Critical\","
-                + "vulnerability_id=\"CVE-2024-0001\"," + WEB_WORKLOAD + "} 1.0"),
+            "vigil_image_vulnerability{"
+                + labels
+                + ",package=\"libc6\",severity=\"High\","
+                + "vulnerability_id=\"CVE-2024-0002\","
+                + WEB_WORKLOAD
+                + "} 1.0",
+            "vigil_image_vulnerability{"
+                + labels
+                + ",package=\"openssl\",severity=\"Critical\","
+                + "vulnerability_id=\"CVE-2024-0001\","
+                + WEB_WORKLOAD
+                + "} 1.0"),
         scrapeLines(withSeries, "vigil_image_vulnerability{"));
   }
 
@@ -203,10 +257,16 @@ class ReportMetricsTest {
 
     assertEquals(
         List.of(
-            "vigil_image_findings{check=\"VIG-IMG-002\"," + web("shop", DIGEST_A)
-                + ",severity=\"Medium\"," + WEB_WORKLOAD + "} 2.0",
-            "vigil_image_findings{check=\"VIG-WL-001\"," + web("shop", DIGEST_A)
-                + ",severity=\"High\"," + WEB_WORKLOAD + "} 1.0"),
+            "vigil_image_findings{check=\"VIG-IMG-002\","
+                + web("shop", DIGEST_A)
+                + ",severity=\"Medium\","
+                + WEB_WORKLOAD
+                + "} 2.0",
+            "vigil_image_findings{check=\"VIG-WL-001\","
+                + web("shop", DIGEST_A)
+                + ",severity=\"High\","
+                + WEB_WORKLOAD
+                + "} 1.0"),
         scrapeLines(registry, "vigil_image_findings"));
   }
 
@@ -245,8 +305,10 @@ class ReportMetricsTest {
 
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> metrics.update(web));
-    assertEquals("ImageReport needs metadata.namespace and metadata.name, got null/"
-        + "deployment-web-nginx", e.getMessage());
+    assertEquals(
+        "ImageReport needs metadata.namespace and metadata.name, got null/"
+            + "deployment-web-nginx",
+        e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> metrics.remove("shop", ""));
     assertEquals(List.of(), reportLines());
   }
@@ -264,10 +326,15 @@ class ReportMetricsTest {
     metrics.remove(first);
 
     assertEquals(
-        List.of("vigil_image_vulnerabilities{" + web("shop", DIGEST_A) + ",severity=\"Critical\","
-            + WEB_WORKLOAD + "} 7.0"),
+        List.of(
+            "vigil_image_vulnerabilities{"
+                + web("shop", DIGEST_A)
+                + ",severity=\"Critical\","
+                + WEB_WORKLOAD
+                + "} 7.0"),
         scrapeLines(registry, "vigil_image_vulnerabilities").stream()
-            .filter(l -> l.contains("Critical")).toList());
+            .filter(l -> l.contains("Critical"))
+            .toList());
     metrics.remove(second);
     assertEquals(List.of(), reportLines());
   }
@@ -280,15 +347,17 @@ class ReportMetricsTest {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         int thread = t;
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < 200; i++) {
-            String namespace = "ns-" + thread + "-" + (i % 10);
-            metrics.update(webReport(namespace, (i / 10) % 2 == 0 ? DIGEST_A : DIGEST_B));
-            if (i % 10 == 9) {
-              metrics.remove(namespace, "deployment-web-nginx");
-            }
-          }
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 200; i++) {
+                    String namespace = "ns-" + thread + "-" + (i % 10);
+                    metrics.update(webReport(namespace, (i / 10) % 2 == 0 ? DIGEST_A : DIGEST_B));
+                    if (i % 10 == 9) {
+                      metrics.remove(namespace, "deployment-web-nginx");
+                    }
+                  }
+                }));
       }
       for (Future<?> f : done) {
         f.get(60, TimeUnit.SECONDS);
@@ -314,13 +383,22 @@ class ReportMetricsTest {
     new ReportMetrics(registry, true).update(web);
 
     assertEquals(
-        List.of("vigil_image_findings{check=\"VIG-IMG-002\"," + web("shop", DIGEST_A)
-            + ",severity=\"" + Severity.Unknown + "\"," + WEB_WORKLOAD + "} 1.0"),
+        List.of(
+            "vigil_image_findings{check=\"VIG-IMG-002\","
+                + web("shop", DIGEST_A)
+                + ",severity=\""
+                + Severity.Unknown
+                + "\","
+                + WEB_WORKLOAD
+                + "} 1.0"),
         scrapeLines(registry, "vigil_image_findings"));
     assertEquals(
-        List.of("vigil_image_vulnerability{" + web("shop", DIGEST_A)
-            + ",package=\"openssl\",severity=\"Unknown\",vulnerability_id=\"CVE-2024-0001\","
-            + WEB_WORKLOAD + "} 1.0"),
+        List.of(
+            "vigil_image_vulnerability{"
+                + web("shop", DIGEST_A)
+                + ",package=\"openssl\",severity=\"Unknown\",vulnerability_id=\"CVE-2024-0001\","
+                + WEB_WORKLOAD
+                + "} 1.0"),
         scrapeLines(registry, "vigil_image_vulnerability{"));
   }
 }

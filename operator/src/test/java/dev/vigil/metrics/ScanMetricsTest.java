@@ -46,9 +46,7 @@ class ScanMetricsTest {
             "vigil_webhook_requests_total{result=\"ratelimited\"} 0.0",
             "vigil_webhook_requests_total{result=\"rejected\"} 0.0",
             "vigil_webhook_requests_total{result=\"unauthorized\"} 0.0"),
-        scrapeLines(registry, "vigil_").stream()
-            .filter(l -> l.contains("_total"))
-            .toList());
+        scrapeLines(registry, "vigil_").stream().filter(l -> l.contains("_total")).toList());
   }
 
   @Test
@@ -97,21 +95,27 @@ class ScanMetricsTest {
     updated.set(NOW.minus(Duration.ofHours(3)));
     assertEquals(
         List.of("vigil_vulndb_age_seconds 10800.0", "vigil_vulndb_records 123456.0"),
-        scrapeLines(registry, "vigil_vulndb_").stream().filter(l -> !l.contains("_total")).toList());
+        scrapeLines(registry, "vigil_vulndb_").stream()
+            .filter(l -> !l.contains("_total"))
+            .toList());
 
     now.set(NOW.plus(Duration.ofDays(2)));
-    assertEquals(List.of("vigil_vulndb_age_seconds 183600.0"),
+    assertEquals(
+        List.of("vigil_vulndb_age_seconds 183600.0"),
         scrapeLines(registry, "vigil_vulndb_age_seconds"));
   }
 
   @Test
   void supplierThatThrowsYieldsNaNInsteadOfBreakingTheScrape() {
     PrometheusMeterRegistry own = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new ScanMetrics(own, () -> {
-      throw new IllegalStateException("database closed");
-    }, () -> {
-      throw new IllegalStateException("database closed");
-    });
+    new ScanMetrics(
+        own,
+        () -> {
+          throw new IllegalStateException("database closed");
+        },
+        () -> {
+          throw new IllegalStateException("database closed");
+        });
 
     assertEquals(
         List.of("vigil_vulndb_age_seconds NaN", "vigil_vulndb_records NaN"),
@@ -142,8 +146,11 @@ class ScanMetricsTest {
             "vigil_webhook_requests_total{result=\"rejected\"} 0.0",
             "vigil_webhook_requests_total{result=\"unauthorized\"} 1.0"),
         scrapeLines(registry, "vigil_").stream()
-            .filter(l -> l.startsWith("vigil_redeploys") || l.startsWith("vigil_vulndb_load")
-                || l.startsWith("vigil_webhook"))
+            .filter(
+                l ->
+                    l.startsWith("vigil_redeploys")
+                        || l.startsWith("vigil_vulndb_load")
+                        || l.startsWith("vigil_webhook"))
             .toList());
   }
 
@@ -188,7 +195,8 @@ class ScanMetricsTest {
     assertEquals(
         List.of(
             "vigil_registry_requests_total{code=\"200\",registry=\"registry-1.example.com\"} 1.0",
-            "vigil_registry_requests_total{code=\"other\",registry=\"registry-1.example.com\"} 1.0"),
+            "vigil_registry_requests_total{code=\"other\",registry=\"registry-1.example.com\"}"
+                + " 1.0"),
         lines.stream().filter(l -> l.contains("registry=\"registry-1.example.com\"")).toList());
   }
 
