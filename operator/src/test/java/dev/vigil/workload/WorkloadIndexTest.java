@@ -1,0 +1,367 @@
+package dev.vigil.workload;
+
+import static dev.vigil.workload.TestCluster.D1;
+import static dev.vigil.workload.TestCluster.D2;
+import static dev.vigil.workload.TestCluster.D3;
+import static dev.vigil.workload.TestCluster.D4;
+import static dev.vigil.workload.TestCluster.D5;
+import static dev.vigil.workload.TestCluster.D6;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.api.WorkloadKind;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Discovery and running digests against the fabric8 mock server in CRUD mode: workloads of
+ * every kind in four namespaces, a Deployment mid-rollout, revision-labelled StatefulSet and
+ * DaemonSet pods, CronJob runs, a bare pod with init and ephemeral containers, and imageIDs in
+ * every shape the runtimes write.
+ */
+@EnableKubernetesMockClient(crud = true)
+class WorkloadIndexTest {
+
+  static KubernetesClient client;
+  static WorkloadIndex index;
+
+  static final Set<String> ALL = Set.of("shop", "payments", "sandbox", "other");
+  static final String WEB_1 = "registry.example.com/shop/web:1.0";
+  static final String WEB_2 = "registry.example.com/shop/web:2.0";
+  static final String MIGRATE_2 = "registry.example.com/shop/migrate:2.0";
+  static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+  @BeforeAll
+  static void buildClusterAndStartIndex() throws Exception {
+    TestCluster c = new TestCluster(client);
+    c.namespace("shop", Map.of("team", "shop", "env", "prod"));
+    c.namespace("payments", Map.of("team", "payments", "env", "prod"));
+    c.namespace("sandbox", Map.of("env", "dev"));
+    c.namespace("other", Map.of());
+
+    // shop/web: mid-rollout from web:1.0 (revision 9) to web:2.0 (revision 10).
+    Deployment web = c.create(new DeploymentBuilder()
+        .withNewMetadata().withNamespace("shop").withName("web")
+        .withLabels(Map.of("app", "web", "tier", "front"))
+        .withAnnotations(Map.of(LAST_APPLIED, "{\"kind\":\"Deployment\",\"spec\":{}}", "owner", "team-shop"))
+        .addNewManagedField().withManager("kubectl").withOperation("Apply").endManagedField()
+        .endMetadata()
+        .withNewSpec().withNewTemplate().withNewSpec()
+        .addNewContainer().withName("app").withImage(WEB_2).endContainer()
+        .addNewInitContainer().withName("migrate").withImage(MIGRATE_2).endInitContainer()
+        .endSpec().endTemplate().endSpec().build());
+    ReplicaSet web9 = c.replicaSet("shop", "web-9", web, "9", WEB_1);
+    ReplicaSet web10 = c.replicaSet("shop", "web-10", web, "10", WEB_2);
+    Map<String, String> webPodLabels = Map.of("app", "web", "tier", "front");
+    c.pod("shop", "web-9-a", web9, webPodLabels, WEB_1, "registry.example.com/shop/web@" + D1, true);
+    c.pod("shop", "web-9-b", web9, webPodLabels, WEB_1, "registry.example.com/shop/web@" + D1, true);
+    c.create(webPod("web-10-a", web10, "registry.example.com/shop/web@" + D2,
+        "registry.example.com/shop/migrate@" + D4, true));
+    c.create(webPod("web-10-b", web10, "docker-pullable://registry.example.com/shop/web@" + D3, null, false));
+    c.create(webPod("web-10-c", web10, "docker-pullable://registry.example.com/shop/web@" + D3, null, false));
+
+    // shop/db: the pod with the update revision runs D5; the one of the old revision D6.
+    StatefulSet db = c.statefulSet("shop", "db", Map.of("app", "db"), "postgres:16", "db-7f9");
+    c.pod("shop", "db-0", db, Map.of(CurrentRevisionPods.CONTROLLER_REVISION_HASH, "db-7f9"),
+        "postgres:16", "docker.io/library/postgres@" + D5, true);
+    c.pod("shop", "db-1", db, Map.of(CurrentRevisionPods.CONTROLLER_REVISION_HASH, "db-6c1"),
+        "postgres:16", "docker.io/library/postgres@" + D6, true);
+
+    // shop/agent: current pods report only image ids (Docker's and containerd's); an old one a digest.
+    DaemonSet agent = c.daemonSet("shop", "agent", Map.of("app", "agent"), "registry.example.com/ops/agent:5", "3");
+    c.pod("shop", "agent-x", agent, Map.of(CurrentRevisionPods.POD_TEMPLATE_GENERATION, "3"),
+        "registry.example.com/ops/agent:5", "docker://" + D4, true);
+    c.pod("shop", "agent-z", agent, Map.of(CurrentRevisionPods.POD_TEMPLATE_GENERATION, "3"),
+        "registry.example.com/ops/agent:5", D5, true);
+    c.pod("shop", "agent-y", agent, Map.of(CurrentRevisionPods.POD_TEMPLATE_GENERATION, "2"),
+        "registry.example.com/ops/agent:5", "docker-pullable://registry.example.com/ops/agent@" + D1, true);
+    DaemonSet logger = c.daemonSet("shop", "logger", Map.of("app", "logger"), "fluent/fluent-bit:3.1", "2");
+    c.pod("shop", "logger-x", logger, Map.of(CurrentRevisionPods.POD_TEMPLATE_GENERATION, "2"),
+        "fluent/fluent-bit:3.1", "docker-pullable://fluent/fluent-bit@" + D6, true);
+
+    // shop/nightly: the newer Job (created later, though its name sorts first) ran D2.
+    CronJob nightly = c.cronJob("shop", "nightly", Map.of("app", "nightly"), "registry.example.com/shop/report:1");
+    Job older = c.job("shop", "nightly-29000001", Map.of(), nightly, "registry.example.com/shop/report:1");
+    c.pod("shop", "nightly-29000001-p", older, Map.of(), "registry.example.com/shop/report:1",
+        "registry.example.com/shop/report@" + D1, false);
+    Thread.sleep(1100); // creation timestamps have one-second resolution
+    Job newer = c.job("shop", "nightly-29000000", Map.of(), nightly, "registry.example.com/shop/report:1");
+    c.pod("shop", "nightly-29000000-p", newer, Map.of(), "registry.example.com/shop/report:1",
+        "registry.example.com/shop/report@" + D2, false);
+
+    Job seed = c.job("shop", "seed", Map.of("app", "seed"), null, "registry.example.com/shop/seed:1");
+    c.pod("shop", "seed-p", seed, Map.of("app", "seed"), "registry.example.com/shop/seed:1",
+        "registry.example.com/shop/seed@" + D3, false);
+
+    c.create(debugPod());
+
+    // A bare ReplicaSet is no Vigil workload, and neither are its pods.
+    ReplicaSet legacy = c.replicaSet("shop", "legacy", null, "1", "nginx:1.25");
+    c.pod("shop", "legacy-p", legacy, Map.of("app", "web"), "nginx:1.25", "docker.io/library/nginx@" + D1, true);
+
+    Deployment api = c.create(new DeploymentBuilder()
+        .withNewMetadata().withNamespace("payments").withName("api")
+        .withLabels(Map.of("app", "api", "tier", "back")).endMetadata()
+        .withNewSpec().withNewTemplate().withNewSpec()
+        .addNewContainer().withName("app").withImage("registry.example.com/payments/api:3.1").endContainer()
+        .addNewContainer().withName("sidecar").withImage("envoyproxy/envoy").endContainer()
+        .endSpec().endTemplate().endSpec().build());
+    CronJob settle = c.cronJob("payments", "settle", Map.of("app", "settle"), "registry.example.com/payments/settle:1");
+    c.job("payments", "settle-1", Map.of("app", "settle"), settle, "registry.example.com/payments/settle:1");
+
+    c.deployment("sandbox", "web", Map.of("app", "web"), "nginx:1.27");
+    c.pod("sandbox", "scratch", null, Map.of("app", "web"), "nginx:1.27", null, false);
+
+    StatefulSet cache = c.statefulSet("other", "cache", Map.of("app", "cache", "tier", "back"), "redis:7", null);
+    c.pod("other", "cache-0", cache, Map.of(CurrentRevisionPods.CONTROLLER_REVISION_HASH, "cache-1"),
+        "redis:7", "docker.io/library/redis@" + D1, true);
+
+    index = new WorkloadIndex(client);
+    index.startAndAwaitSync(Duration.ofSeconds(30));
+  }
+
+  private static Pod webPod(String name, ReplicaSet rs, String appImageId, String initImageId, boolean ready) {
+    Pod pod = TestCluster.podObject("shop", name, rs, Map.of("app", "web", "tier", "front"), WEB_2, appImageId, ready);
+    pod.getSpec().getInitContainers().add(new io.fabric8.kubernetes.api.model.ContainerBuilder()
+        .withName("migrate").withImage(MIGRATE_2).build());
+    if (initImageId != null) {
+      pod.getStatus().getInitContainerStatuses().add(new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+          .withName("migrate").withImage(MIGRATE_2).withImageID(initImageId).build());
+    }
+    return pod;
+  }
+
+  private static Pod debugPod() {
+    return new PodBuilder()
+        .withNewMetadata().withNamespace("shop").withName("debug").withLabels(Map.of("app", "debug")).endMetadata()
+        .withNewSpec()
+        .addNewContainer().withName("shell").withImage("busybox:1.36").withImagePullPolicy("Always").endContainer()
+        .addNewInitContainer().withName("setup").withImage("busybox:1.36").endInitContainer()
+        .addNewEphemeralContainer().withName("probe").withImage("nicolaka/netshoot:v0.13").endEphemeralContainer()
+        .endSpec()
+        .withNewStatus()
+        .addNewContainerStatus().withName("shell").withImageID("docker-pullable://busybox@" + D1).endContainerStatus()
+        .addNewInitContainerStatus().withName("setup").withImageID("docker.io/library/busybox@" + D2)
+        .endInitContainerStatus()
+        .addNewEphemeralContainerStatus().withName("probe").withImageID("docker.io/nicolaka/netshoot@" + D3)
+        .endEphemeralContainerStatus()
+        .addNewCondition().withType("Ready").withStatus("True").endCondition()
+        .endStatus().build();
+  }
+
+  @AfterAll
+  static void closeIndex() {
+    if (index != null) {
+      index.close();
+    }
+  }
+
+  private static List<String> names(List<Workload> workloads) {
+    return workloads.stream().map(w -> w.namespace() + "/" + w.kind() + "/" + w.name()).toList();
+  }
+
+  private static List<String> images(WorkloadKind kind, String ns, String name) {
+    Workload workload = index.workload(kind, ns, name).orElseThrow();
+    return index.images(workload).stream()
+        .map(i -> i.containerType() + " " + i.container() + " " + i.reference() + " " + i.imagePullPolicy()
+            + " " + i.digest())
+        .toList();
+  }
+
+  private static LabelSelector expressions(String... keyOperatorValues) {
+    LabelSelectorBuilder builder = new LabelSelectorBuilder();
+    for (String text : keyOperatorValues) {
+      String[] parts = text.split(" ");
+      builder.addNewMatchExpression().withKey(parts[0]).withOperator(parts[1])
+          .withValues(parts.length > 2 ? List.of(parts[2].split(",")) : List.of()).endMatchExpression();
+    }
+    return builder.build();
+  }
+
+  @Test
+  void indexHasSyncedAfterStart() {
+    assertTrue(index.hasSynced());
+  }
+
+  @Test
+  void everyWorkloadOfItsOwnInSortedOrderWithoutCronJobJobsControlledPodsOrBareReplicaSets() {
+    assertEquals(List.of(
+            "other/StatefulSet/cache",
+            "payments/Deployment/api",
+            "payments/CronJob/settle",
+            "sandbox/Deployment/web",
+            "sandbox/Pod/scratch",
+            "shop/Deployment/web",
+            "shop/StatefulSet/db",
+            "shop/DaemonSet/agent",
+            "shop/DaemonSet/logger",
+            "shop/CronJob/nightly",
+            "shop/Job/seed",
+            "shop/Pod/debug"),
+        names(index.workloads(ALL, null)));
+  }
+
+  @Test
+  void workloadsOnlyFromTheNamespacesAsked() {
+    assertEquals(List.of("payments/Deployment/api", "payments/CronJob/settle"),
+        names(index.workloads(Set.of("payments", "missing"), null)));
+  }
+
+  @Test
+  void workloadSelectorWithInMatchesWorkloadLabelsNotPodLabels() {
+    assertEquals(List.of("sandbox/Deployment/web", "sandbox/Pod/scratch", "shop/Deployment/web"),
+        names(index.workloads(ALL, expressions("app In web"))));
+  }
+
+  @Test
+  void workloadSelectorWithExistsAndNotIn() {
+    assertEquals(List.of("other/StatefulSet/cache", "shop/Deployment/web"),
+        names(index.workloads(ALL, expressions("tier Exists", "app NotIn api"))));
+  }
+
+  @Test
+  void workloadSelectorWithMatchLabelsAndDoesNotExist() {
+    LabelSelector selector = expressions("tier DoesNotExist");
+    selector.setMatchLabels(Map.of("app", "web"));
+    assertEquals(List.of("sandbox/Deployment/web", "sandbox/Pod/scratch"), names(index.workloads(ALL, selector)));
+  }
+
+  @Test
+  void invalidWorkloadSelectorIsRejected() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> index.workloads(ALL, expressions("app In")));
+    assertEquals("invalid label selector: operator In on key \"app\" needs values", e.getMessage());
+  }
+
+  @Test
+  void namespacesBySelector() {
+    assertEquals(Set.of("other", "payments", "sandbox", "shop"), index.namespaces(null));
+    assertEquals(Set.of("payments", "shop"),
+        index.namespaces(new LabelSelectorBuilder().withMatchLabels(Map.of("env", "prod")).build()));
+    assertEquals(Set.of("other", "sandbox"), index.namespaces(expressions("env NotIn prod")));
+    assertEquals(Set.of("other"), index.namespaces(expressions("env DoesNotExist")));
+    assertEquals(Set.of("payments", "sandbox", "shop"), index.namespaces(expressions("env In dev,prod")));
+  }
+
+  @Test
+  void workloadLookupFindsOnlyWorkloadsOfTheirOwn() {
+    assertTrue(index.workload(WorkloadKind.Job, "shop", "seed").isPresent());
+    assertFalse(index.workload(WorkloadKind.Job, "payments", "settle-1").isPresent(), "owned by a CronJob");
+    assertFalse(index.workload(WorkloadKind.Pod, "shop", "web-10-a").isPresent(), "owned by a ReplicaSet");
+    assertFalse(index.workload(WorkloadKind.Deployment, "shop", "nope").isPresent());
+  }
+
+  @Test
+  void deploymentMidRolloutRunsWhatMostReadyPodsOfTheNewestReplicaSetRun() {
+    // Revision 10 beats 9 (numbers, not text); its one ready pod runs D2, two unready ones D3;
+    // the old ReplicaSet's ready pods (D1) do not count.
+    assertEquals(List.of(
+            "Container app " + WEB_2 + " IfNotPresent " + D2,
+            "InitContainer migrate " + MIGRATE_2 + " IfNotPresent " + D4),
+        images(WorkloadKind.Deployment, "shop", "web"));
+  }
+
+  @Test
+  void statefulSetRunsWhatPodsOfTheUpdateRevisionRun() {
+    assertEquals(List.of("Container app postgres:16 IfNotPresent " + D5),
+        images(WorkloadKind.StatefulSet, "shop", "db"));
+  }
+
+  @Test
+  void statefulSetWithoutStatusHasNoCurrentPodsYet() {
+    assertEquals(List.of("Container app redis:7 IfNotPresent null"), images(WorkloadKind.StatefulSet, "other", "cache"));
+  }
+
+  @Test
+  void daemonSetCountsPodsOfTheCurrentTemplateGeneration() {
+    assertEquals(List.of("Container app fluent/fluent-bit:3.1 IfNotPresent " + D6),
+        images(WorkloadKind.DaemonSet, "shop", "logger"));
+  }
+
+  @Test
+  void localImageIdsAreUnknownDigestsEvenWhenAnOldPodReportsOne() {
+    assertEquals(List.of("Container app registry.example.com/ops/agent:5 IfNotPresent null"),
+        images(WorkloadKind.DaemonSet, "shop", "agent"));
+  }
+
+  @Test
+  void cronJobRunsWhatItsMostRecentlyCreatedJobRan() {
+    assertEquals(List.of("Container app registry.example.com/shop/report:1 IfNotPresent " + D2),
+        images(WorkloadKind.CronJob, "shop", "nightly"));
+  }
+
+  @Test
+  void jobRunsWhatItsPodsRan() {
+    assertEquals(List.of("Container app registry.example.com/shop/seed:1 IfNotPresent " + D3),
+        images(WorkloadKind.Job, "shop", "seed"));
+  }
+
+  @Test
+  void barePodReportsContainersInitAndEphemeralContainers() {
+    assertEquals(List.of(
+            "Container shell busybox:1.36 Always " + D1,
+            "InitContainer setup busybox:1.36 IfNotPresent " + D2,
+            "EphemeralContainer probe nicolaka/netshoot:v0.13 IfNotPresent " + D3),
+        images(WorkloadKind.Pod, "shop", "debug"));
+  }
+
+  @Test
+  void withoutPodsTheDigestIsUnknownAndPullPolicyDefaultsLikeTheApiServer() {
+    assertEquals(List.of(
+            "Container app registry.example.com/payments/api:3.1 IfNotPresent null",
+            "Container sidecar envoyproxy/envoy Always null"),
+        images(WorkloadKind.Deployment, "payments", "api"));
+  }
+
+  @Test
+  void podNotStartedYetHasNoDigest() {
+    assertEquals(List.of("Container app nginx:1.27 IfNotPresent null"), images(WorkloadKind.Pod, "sandbox", "scratch"));
+  }
+
+  @Test
+  void cachedObjectsLoseManagedFieldsAndLastAppliedConfiguration() {
+    Deployment onServer = client.apps().deployments().inNamespace("shop").withName("web").get();
+    assertEquals(1, onServer.getMetadata().getManagedFields().size(), "the server copy has them");
+    assertTrue(onServer.getMetadata().getAnnotations().containsKey(LAST_APPLIED));
+
+    Workload cached = index.workload(WorkloadKind.Deployment, "shop", "web").orElseThrow();
+    assertTrue(cached.resource().getMetadata().getManagedFields() == null
+        || cached.resource().getMetadata().getManagedFields().isEmpty());
+    assertEquals(Map.of("owner", "team-shop"), cached.resource().getMetadata().getAnnotations());
+    assertEquals(Map.of("app", "web", "tier", "front"), cached.resource().getMetadata().getLabels());
+  }
+
+  @Test
+  void indexOverANamespaceSetAnswersOnlyForThoseNamespaces() {
+    try (WorkloadIndex scoped = new WorkloadIndex(client, Set.of("sandbox", "shop"))) {
+      scoped.startAndAwaitSync(Duration.ofSeconds(30));
+      assertEquals(Set.of("sandbox", "shop"), scoped.namespaces(null));
+      assertEquals(Set.of("shop"),
+          scoped.namespaces(new LabelSelectorBuilder().withMatchLabels(Map.of("env", "prod")).build()));
+      assertEquals(List.of("sandbox/Deployment/web", "sandbox/Pod/scratch"),
+          names(scoped.workloads(Set.of("payments", "sandbox"), null)));
+      Workload web = scoped.workload(WorkloadKind.Deployment, "shop", "web").orElseThrow();
+      assertEquals(D2, scoped.images(web).get(0).digest());
+    }
+  }
+}
