@@ -1,0 +1,192 @@
+package dev.vigil.scan;
+
+import dev.vigil.image.checks.ImageCheckSettings;
+import dev.vigil.registry.DigestResolution;
+import dev.vigil.registry.ImageReference;
+import dev.vigil.registry.ImageSource;
+import dev.vigil.registry.Platform;
+import dev.vigil.registry.RegistryException;
+import dev.vigil.signature.Authority;
+import dev.vigil.signature.SignatureResult;
+import dev.vigil.signature.SignatureVerifier;
+import dev.vigil.vulndb.VulnMatcher;
+import dev.vigil.vulndb.VulnerabilityMatch;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The only place that knows the scan caches. Each image digest is read once per check
+ * settings (single-flight: concurrent requests for a digest join the scan in flight) and its
+ * analysis is kept, so a vulnerability-database refresh re-matches without reading any layer.
+ */
+public final class ScanService {
+
+  /**
+   * What to scan.
+   *
+   * @param source registry client with the credentials this image may be pulled with
+   * @param reference the image reference as the workload names it
+   * @param runningDigest the platform manifest digest pods run, or null to resolve the tag
+   * @param platform the platform to resolve an index for
+   * @param settings image-check settings
+   * @param authorities signature authorities; empty when no policy asks for signatures
+   */
+  public record Request(
+      ImageSource source,
+      ImageReference reference,
+      String runningDigest,
+      Platform platform,
+      ImageCheckSettings settings,
+      List<Authority> authorities) {}
+
+  /**
+   * What a scan found.
+   *
+   * @param analysis image facts, findings and inventory
+   * @param vulnerabilities matches against the current database (empty without a database)
+   * @param vulnDb the database used, null when none was loaded
+   * @param signature signature verification, null when no authority was given
+   * @param fromCache true when the analysis was not read from the registry this time
+   */
+  public record Result(
+      ImageAnalysis analysis,
+      List<VulnerabilityMatch> vulnerabilities,
+      VulnDbInfo vulnDb,
+      SignatureResult signature,
+      boolean fromCache) {}
+
+  /** Receives what the service did, for metrics. */
+  public interface Listener {
+    Listener NONE = new Listener() {};
+
+    default void scanned(java.time.Duration duration, boolean success) {}
+
+    default void servedFromCache() {}
+  }
+
+  /** Where the current vulnerability database comes from (may load an ecosystem on demand). */
+  public interface VulnerabilityData {
+    /** Matches for the inventory, or throws ScanException when the needed data cannot be had. */
+    Matched match(dev.vigil.inventory.Inventory inventory) throws ScanException;
+
+    /** Matches and the database they came from (null db when no data applies). */
+    record Matched(List<VulnerabilityMatch> matches, VulnDbInfo db) {}
+  }
+
+  private final ImageAnalyzer analyzer;
+  private final VulnerabilityData vulnerabilityData;
+  private final SignatureVerifier signatures;
+  private final ExecutorService scanners;
+  private final Listener listener;
+  private final int maxCached;
+  private final Map<AnalysisKey, ImageAnalysis> analyses;
+  private final Map<AnalysisKey, CompletableFuture<ImageAnalysis>> inFlight = new ConcurrentHashMap<>();
+
+  /** Analyses depend on the image and on the check settings, nothing else. */
+  private record AnalysisKey(String digest, ImageCheckSettings settings) {}
+
+  public ScanService(ImageAnalyzer analyzer, VulnerabilityData vulnerabilityData, SignatureVerifier signatures,
+      ExecutorService scanners, int maxCachedAnalyses, Listener listener) {
+    this.analyzer = analyzer;
+    this.vulnerabilityData = vulnerabilityData;
+    this.signatures = signatures;
+    this.scanners = scanners;
+    this.listener = listener;
+    this.maxCached = maxCachedAnalyses;
+    this.analyses = new LinkedHashMap<>(16, 0.75f, true);
+  }
+
+  /** Resolves the digest a reference names now, with one HEAD where the registry allows it. */
+  public static String resolveDigest(ImageSource source, ImageReference reference, Platform platform)
+      throws ScanException {
+    try {
+      DigestResolution resolution = source.headDigest(reference, platform);
+      return resolution.platformDigest();
+    } catch (RegistryException e) {
+      throw new ScanException(ScanException.Kind.Registry, e.getMessage(), e);
+    }
+  }
+
+  /** Scans asynchronously on the service's bounded executor. */
+  public CompletableFuture<Result> scan(Request request) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return scanNow(request);
+      } catch (ScanException e) {
+        throw new CompletionException(e);
+      }
+    }, scanners);
+  }
+
+  /** Scans on the calling thread. */
+  public Result scanNow(Request request) throws ScanException {
+    String digest = request.runningDigest() != null ? request.runningDigest()
+        : resolveDigest(request.source(), request.reference(), request.platform());
+    AnalysisKey key = new AnalysisKey(digest, request.settings());
+    ImageAnalysis cached;
+    synchronized (analyses) {
+      cached = analyses.get(key);
+    }
+    boolean fromCache = cached != null;
+    ImageAnalysis analysis = fromCache ? cached : analyzeOnce(key, request, digest);
+    if (fromCache) {
+      listener.servedFromCache();
+    }
+    VulnerabilityData.Matched matched = vulnerabilityData.match(analysis.inventory());
+    SignatureResult signature = request.authorities().isEmpty() ? null
+        : signatures.verify(request.reference().toRepository().toString(), analysis.manifestDigest(),
+            request.authorities());
+    return new Result(analysis, matched.matches(), matched.db(), signature, fromCache);
+  }
+
+  /** How many analyses are cached. */
+  public int cachedAnalyses() {
+    synchronized (analyses) {
+      return analyses.size();
+    }
+  }
+
+  private ImageAnalysis analyzeOnce(AnalysisKey key, Request request, String digest) throws ScanException {
+    CompletableFuture<ImageAnalysis> mine = new CompletableFuture<>();
+    CompletableFuture<ImageAnalysis> existing = inFlight.putIfAbsent(key, mine);
+    if (existing != null) {
+      return join(existing);
+    }
+    long start = System.nanoTime();
+    try {
+      ImageAnalysis analysis = analyzer.analyze(request.source(), request.reference().withDigest(digest),
+          request.platform(), request.settings(), ScanProgress.NONE);
+      synchronized (analyses) {
+        analyses.put(key, analysis);
+        while (analyses.size() > maxCached) {
+          analyses.remove(analyses.keySet().iterator().next());
+        }
+      }
+      listener.scanned(java.time.Duration.ofNanos(System.nanoTime() - start), true);
+      mine.complete(analysis);
+      return analysis;
+    } catch (ScanException | RuntimeException e) {
+      listener.scanned(java.time.Duration.ofNanos(System.nanoTime() - start), false);
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      inFlight.remove(key, mine);
+    }
+  }
+
+  private static ImageAnalysis join(CompletableFuture<ImageAnalysis> future) throws ScanException {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof ScanException s) {
+        throw s;
+      }
+      throw e;
+    }
+  }
+}
