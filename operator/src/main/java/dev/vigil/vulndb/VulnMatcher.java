@@ -30,7 +30,10 @@ public final class VulnMatcher {
    * in {@link #ORDER}. Empty when the OS is unknown or has no ecosystem in the snapshot.
    */
   public List<VulnerabilityMatch> match(VulnDb db, Inventory inventory) {
-    if (inventory == null || inventory.os() == null || inventory.packages().isEmpty()) {
+    if (inventory == null
+        || inventory.os() == null
+        || inventory.packages() == null
+        || inventory.packages().isEmpty()) {
       return List.of();
     }
     List<EcosystemTarget> targets = db.targets(inventory.os());
