@@ -24,11 +24,43 @@ final class FindingMerger {
   /** One advisory entry that holds the installed version. */
   record Hit(AffectedPackage entry, String fixedVersion) {}
 
+  /**
+   * A finding without the installed package: equal for every binary built from the same source
+   * at the same version, so it is computed once per source and version.
+   */
+  record Finding(
+      String id,
+      List<String> aliases,
+      String fixedVersion,
+      SeverityRating rating,
+      String title,
+      String link) {
+
+    VulnerabilityMatch forPackage(InstalledPackage pkg) {
+      return new VulnerabilityMatch(
+          id,
+          aliases,
+          pkg.name(),
+          pkg.sourceName(),
+          pkg.version(),
+          fixedVersion,
+          fixedVersion != null,
+          rating.severity(),
+          rating.score(),
+          title,
+          pkg.layerDigest(),
+          link);
+    }
+  }
+
   private static final String OSV_LINK = "https://osv.dev/vulnerability/";
 
   private FindingMerger() {}
 
-  static List<VulnerabilityMatch> merge(InstalledPackage pkg, List<Hit> hits) {
+  static List<Finding> merge(List<Hit> hits) {
+    if (hits.size() == 1 && hits.get(0).entry().advisory.cves().size() <= 1) {
+      return List.of(single(hits.get(0)));
+    }
     Map<String, List<Hit>> byVulnerability = new TreeMap<>();
     for (Hit hit : hits) {
       List<String> cves = hit.entry().advisory.cves();
@@ -40,12 +72,38 @@ final class FindingMerger {
         }
       }
     }
-    List<VulnerabilityMatch> matches = new ArrayList<>(byVulnerability.size());
-    byVulnerability.forEach((id, group) -> matches.add(finding(pkg, id, group)));
-    return matches;
+    List<Finding> findings = new ArrayList<>(byVulnerability.size());
+    byVulnerability.forEach((id, group) -> findings.add(finding(id, group)));
+    return List.copyOf(findings);
   }
 
-  private static VulnerabilityMatch finding(InstalledPackage pkg, String id, List<Hit> group) {
+  /** The common case, one advisory for one vulnerability, without the grouping machinery. */
+  private static Finding single(Hit hit) {
+    Advisory advisory = hit.entry().advisory;
+    String id = advisory.cves().isEmpty() ? advisory.id() : advisory.cves().get(0);
+    List<String> aliases = new ArrayList<>(advisory.relatedIds().size() + 1);
+    if (!advisory.id().equals(id)) {
+      aliases.add(advisory.id());
+    }
+    for (String related : advisory.relatedIds()) {
+      String named = CveIds.named(related);
+      if (!related.equals(id) && (named == null || named.equals(id))) {
+        aliases.add(related);
+      }
+    }
+    aliases.sort(Comparator.naturalOrder());
+    String link = advisory.link() != null ? advisory.link() : OSV_LINK + advisory.id();
+    return new Finding(
+        id, List.copyOf(aliases), hit.fixedVersion(), hit.entry().rating, advisory.title(), link);
+  }
+
+  private static Finding finding(String id, List<Hit> group) {
+    if (group.size() == 1) {
+      Finding only = single(group.get(0));
+      if (only.id().equals(id)) {
+        return only;
+      }
+    }
     TreeSet<String> aliases = new TreeSet<>();
     SeverityRating rating = null;
     String fixed = null;
@@ -83,18 +141,6 @@ final class FindingMerger {
     if (link == null) {
       link = OSV_LINK + representative.id();
     }
-    return new VulnerabilityMatch(
-        id,
-        List.copyOf(aliases),
-        pkg.name(),
-        pkg.sourceName(),
-        pkg.version(),
-        fixed,
-        fixed != null,
-        rating.severity(),
-        rating.score(),
-        representative.title(),
-        pkg.layerDigest(),
-        link);
+    return new Finding(id, List.copyOf(aliases), fixed, rating, representative.title(), link);
   }
 }

@@ -174,10 +174,19 @@ public final class VulnDbLoader {
       report.duplicateRecords++;
       return;
     }
+    RecordCompiler.Compiled compiled;
+    try {
+      compiled = compiler.compile(origin, record);
+    } catch (RuntimeException e) {
+      // Whatever shape of data slipped past the parser, one record must not end the load.
+      report.malformedRecords++;
+      report.sample(origin, record.id() + ": cannot be compiled: " + e);
+      return;
+    }
     if (known != null) {
       report.duplicateRecords++;
     }
-    byId.put(record.id(), compiler.compile(origin, record));
+    byId.put(record.id(), compiled);
   }
 
   /**

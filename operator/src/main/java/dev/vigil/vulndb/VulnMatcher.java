@@ -21,11 +21,7 @@ import java.util.Set;
 public final class VulnMatcher {
 
   /** Severity (worst first), then id, then package, then installed version. */
-  public static final Comparator<VulnerabilityMatch> ORDER =
-      Comparator.comparing(VulnerabilityMatch::severity)
-          .thenComparing(VulnerabilityMatch::id)
-          .thenComparing(VulnerabilityMatch::packageName)
-          .thenComparing(VulnerabilityMatch::installedVersion);
+  public static final Comparator<VulnerabilityMatch> ORDER = VulnMatcher::compareMatches;
 
   private static final List<FindingMerger.Hit> NO_HITS = List.of();
 
@@ -34,7 +30,10 @@ public final class VulnMatcher {
    * in {@link #ORDER}. Empty when the OS is unknown or has no ecosystem in the snapshot.
    */
   public List<VulnerabilityMatch> match(VulnDb db, Inventory inventory) {
-    if (inventory == null || inventory.os() == null || inventory.packages().isEmpty()) {
+    if (inventory == null
+        || inventory.os() == null
+        || inventory.packages() == null
+        || inventory.packages().isEmpty()) {
       return List.of();
     }
     List<EcosystemTarget> targets = db.targets(inventory.os());
@@ -42,33 +41,74 @@ public final class VulnMatcher {
       return List.of();
     }
     Map<String, List<FindingMerger.Hit>> lookups = new HashMap<>();
+    Map<String, List<FindingMerger.Finding>> findingsByKeys = new HashMap<>();
     List<VulnerabilityMatch> matches = new ArrayList<>();
+    StringBuilder keysOfPackage = new StringBuilder();
     for (InstalledPackage pkg : inventory.packages()) {
       if (pkg == null || pkg.name() == null || pkg.version() == null) {
         continue;
       }
-      List<FindingMerger.Hit> hits = null;
-      Set<AffectedPackage> seen = null;
+      keysOfPackage.setLength(0);
+      List<FindingMerger.Hit> hits = NO_HITS;
+      int lookupsWithHits = 0;
       for (EcosystemTarget target : targets) {
         for (String[] nameAndVersion : keys(pkg, target.key())) {
-          List<FindingMerger.Hit> found = lookup(db, target.ecosystem(), nameAndVersion, lookups);
-          for (FindingMerger.Hit hit : found) {
-            if (hits == null) {
-              hits = new ArrayList<>();
-              seen = Collections.newSetFromMap(new IdentityHashMap<>());
-            }
-            if (seen.add(hit.entry())) {
-              hits.add(hit);
-            }
+          String lookupKey = lookupKey(target.ecosystem(), nameAndVersion);
+          keysOfPackage.append(lookupKey).append('\u0001');
+          List<FindingMerger.Hit> found = lookup(db, target.ecosystem(), lookupKey, nameAndVersion, lookups);
+          if (found.isEmpty()) {
+            continue;
           }
+          lookupsWithHits++;
+          hits = lookupsWithHits == 1 ? found : union(hits, found);
         }
       }
-      if (hits != null) {
-        matches.addAll(FindingMerger.merge(pkg, hits));
+      if (hits.isEmpty()) {
+        continue;
+      }
+      // Binaries of one source at one version share their findings; merge them once.
+      List<FindingMerger.Hit> packageHits = hits;
+      List<FindingMerger.Finding> findings =
+          findingsByKeys.computeIfAbsent(keysOfPackage.toString(), k -> FindingMerger.merge(packageHits));
+      for (FindingMerger.Finding finding : findings) {
+        matches.add(finding.forPackage(pkg));
       }
     }
     matches.sort(ORDER);
     return matches;
+  }
+
+  // Written out rather than chained with Comparator.thenComparing: sorting thousands of
+  // findings is a visible part of a match.
+  private static int compareMatches(VulnerabilityMatch a, VulnerabilityMatch b) {
+    int result = a.severity().compareTo(b.severity());
+    if (result != 0) {
+      return result;
+    }
+    result = a.id().compareTo(b.id());
+    if (result != 0) {
+      return result;
+    }
+    result = a.packageName().compareTo(b.packageName());
+    if (result != 0) {
+      return result;
+    }
+    return a.installedVersion().compareTo(b.installedVersion());
+  }
+
+  /** Hits of both lists, each entry once (an entry can come back through a second name). */
+  private static List<FindingMerger.Hit> union(
+      List<FindingMerger.Hit> first, List<FindingMerger.Hit> second) {
+    Set<AffectedPackage> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<FindingMerger.Hit> all = new ArrayList<>(first.size() + second.size());
+    for (List<FindingMerger.Hit> list : List.of(first, second)) {
+      for (FindingMerger.Hit hit : list) {
+        if (seen.add(hit.entry())) {
+          all.add(hit);
+        }
+      }
+    }
+    return all;
   }
 
   private static List<String[]> keys(InstalledPackage pkg, PackageKey key) {
@@ -84,11 +124,22 @@ public final class VulnMatcher {
     };
   }
 
+  private static String lookupKey(String ecosystem, String[] nameAndVersion) {
+    return ecosystem
+        + '\u0000'
+        + RecordCompiler.normaliseName(nameAndVersion[0])
+        + '\u0000'
+        + nameAndVersion[1].trim();
+  }
+
   private static List<FindingMerger.Hit> lookup(
-      VulnDb db, String ecosystem, String[] nameAndVersion, Map<String, List<FindingMerger.Hit>> cache) {
+      VulnDb db,
+      String ecosystem,
+      String cacheKey,
+      String[] nameAndVersion,
+      Map<String, List<FindingMerger.Hit>> cache) {
     String name = RecordCompiler.normaliseName(nameAndVersion[0]);
     String version = nameAndVersion[1].trim();
-    String cacheKey = ecosystem + '\u0000' + name + '\u0000' + version;
     List<FindingMerger.Hit> cached = cache.get(cacheKey);
     if (cached != null) {
       return cached;
