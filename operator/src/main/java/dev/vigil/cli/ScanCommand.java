@@ -20,6 +20,8 @@ import dev.vigil.scan.InventoryFindings;
 import dev.vigil.scan.NamedPolicy;
 import dev.vigil.scan.ReportStatusBuilder;
 import dev.vigil.scan.ScanException;
+import dev.vigil.scan.ScanService;
+import dev.vigil.scan.VulnerabilityFeed;
 import dev.vigil.scan.VulnDbInfo;
 import dev.vigil.vulndb.VulnerabilityMatch;
 import java.io.PrintWriter;
@@ -118,9 +120,13 @@ public class ScanCommand implements Callable<Integer> {
       LayerFactsCache cache = new LayerFactsCache(new LayerWalker(), 512L * 1024 * 1024);
       ImageAnalyzer analyzer = new ImageAnalyzer(cache, new InventoryAnalyzer(clock), new ImageChecks(),
           layerReaders, clock);
-      VulnerabilityData vulns = VulnerabilityData.forSpec(vulnDb,
-          dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".cache", "vigil"), err, clock,
-          spec.commandLine());
+      VulnerabilityFeed vulns;
+      try {
+        vulns = VulnerabilityFeed.forSpec(vulnDb,
+            dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".cache", "vigil"), clock);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vulndb " + e.getMessage());
+      }
       ScanSignatures signatures = new ScanSignatures(registry, clock, spec.commandLine());
       ReportStatusBuilder builder = new ReportStatusBuilder("vigil/" + VigilVersion.version(), maxVulnerabilities, clock);
       List<ScanOutput.Result> results = new ArrayList<>();
@@ -137,7 +143,7 @@ public class ScanCommand implements Callable<Integer> {
         try {
           ImageAnalysis analysis = analyzer.analyze(registry, ref, wanted,
               CheckSettingsMerger.merge(policies), quiet ? dev.vigil.scan.ScanProgress.NONE : new StderrProgress(err));
-          VulnerabilityData.Matched matched = vulns.match(analysis.inventory());
+          ScanService.VulnerabilityData.Matched matched = vulns.match(analysis.inventory());
           ImageReportStatus.SignatureInfo signature = signatures.verify(policies, ref, analysis.manifestDigest());
           List<Finding> extra = InventoryFindings.from(analysis.inventory());
           List<Finding> all = new ArrayList<>(analysis.findings());

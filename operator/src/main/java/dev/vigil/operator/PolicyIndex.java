@@ -28,9 +28,10 @@ public final class PolicyIndex implements AutoCloseable {
    * A policy that applies, with what identifies its version for change detection.
    *
    * @param policy name and spec as reports show them
+   * @param namespace the policy's namespace, where the Secrets and ConfigMaps it names live
    * @param version uid and generation
    */
-  public record Applicable(NamedPolicy policy, String version) {}
+  public record Applicable(NamedPolicy policy, String namespace, String version) {}
 
   private final SharedIndexInformer<ImagePolicy> informer;
   private final String operatorNamespace;
@@ -87,7 +88,7 @@ public final class PolicyIndex implements AutoCloseable {
       }
       String ns = p.getMetadata().getNamespace();
       String name = ns.equals(workload.namespace()) ? p.getMetadata().getName() : ns + "/" + p.getMetadata().getName();
-      out.add(new Applicable(new NamedPolicy(name, p.getSpec()), version(p)));
+      out.add(new Applicable(new NamedPolicy(name, p.getSpec()), ns, version(p)));
     }
     out.sort(Comparator.comparing(a -> a.policy().name()));
     return out;
