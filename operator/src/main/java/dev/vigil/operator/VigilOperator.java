@@ -1,7 +1,7 @@
 package dev.vigil.operator;
 
 import dev.vigil.metrics.MetricsRegistryFactory;
-import dev.vigil.workload.ClusterWorkloadSource;
+import dev.vigil.workload.WorkloadIndex;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
@@ -19,6 +19,9 @@ public final class VigilOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VigilOperator.class);
   public static final String LEASE_NAME = "vigil-operator-lock";
 
+  /** How long start-up waits for the workload informers' first list. */
+  static final Duration WORKLOAD_SYNC_TIMEOUT = Duration.ofMinutes(2);
+
   /**
    * How to run.
    *
@@ -34,17 +37,35 @@ public final class VigilOperator implements AutoCloseable {
       OperatorSettings settings) {}
 
   private final Operator operator;
+  private final WorkloadIndex workloads;
   private final HealthServer http;
   private final PrometheusMeterRegistry registry;
 
-  private VigilOperator(Operator operator, HealthServer http, PrometheusMeterRegistry registry) {
+  private VigilOperator(
+      Operator operator, WorkloadIndex workloads, HealthServer http, PrometheusMeterRegistry registry) {
     this.operator = operator;
+    this.workloads = workloads;
     this.http = http;
     this.registry = registry;
   }
 
-  /** Registers the controllers, starts them and the HTTP endpoint. */
+  /**
+   * Starts the workload index and waits for its caches, then registers the controllers and
+   * starts them and the HTTP endpoint.
+   */
   public static VigilOperator start(KubernetesClient client, Options options) throws IOException {
+    WorkloadIndex workloads = new WorkloadIndex(client);
+    try {
+      workloads.startAndAwaitSync(WORKLOAD_SYNC_TIMEOUT);
+      return start(client, options, workloads);
+    } catch (IOException | RuntimeException e) {
+      workloads.close();
+      throw e;
+    }
+  }
+
+  private static VigilOperator start(KubernetesClient client, Options options, WorkloadIndex workloads)
+      throws IOException {
     PrometheusMeterRegistry registry = MetricsRegistryFactory.create();
     OperatorSettings settings = options.settings();
     Operator operator = new Operator(o -> {
@@ -63,20 +84,19 @@ public final class VigilOperator implements AutoCloseable {
       }
     });
     EventRecorder events = new EventRecorder(client, settings.clock(), settings.eventRepeatInterval());
-    PolicyScope scope = new PolicyScope(new ClusterWorkloadSource(client), settings.operatorNamespace());
+    PolicyScope scope = new PolicyScope(workloads, settings.operatorNamespace());
     operator.register(new ImagePolicyReconciler(client, scope, events, settings));
     operator.register(new ScanScheduleReconciler(events, settings));
 
     HealthServer http = new HealthServer(options.httpAddress(), registry,
         () -> true,
-        () -> operator.getRuntimeInfo().isStarted()
-            && operator.getRuntimeInfo().allEventSourcesAreHealthy());
+        () -> isReady(operator, workloads));
     http.start();
     LOG.info("serving /metrics, /healthz and /readyz on port {}", http.port());
     operator.start();
     LOG.info("operator started (namespace {}, leader election {}, server-side apply {})",
         settings.operatorNamespace(), options.leaderElection(), options.useServerSideApply());
-    return new VigilOperator(operator, http, registry);
+    return new VigilOperator(operator, workloads, http, registry);
   }
 
   public int httpPort() {
@@ -88,7 +108,12 @@ public final class VigilOperator implements AutoCloseable {
   }
 
   public boolean isReady() {
-    return operator.getRuntimeInfo().isStarted()
+    return isReady(operator, workloads);
+  }
+
+  private static boolean isReady(Operator operator, WorkloadIndex workloads) {
+    return workloads.hasSynced()
+        && operator.getRuntimeInfo().isStarted()
         && operator.getRuntimeInfo().allEventSourcesAreHealthy();
   }
 
@@ -98,7 +123,11 @@ public final class VigilOperator implements AutoCloseable {
     try {
       operator.stop();
     } finally {
-      http.close();
+      try {
+        workloads.close();
+      } finally {
+        http.close();
+      }
     }
   }
 }

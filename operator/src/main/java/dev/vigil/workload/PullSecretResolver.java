@@ -65,8 +65,9 @@ public final class PullSecretResolver {
   /** The workload's pull credentials, pod spec's secrets first; none when it has none. */
   public RegistryCredentials credentialsFor(Workload workload) {
     String namespace = workload.namespace();
-    Set<String> names = new LinkedHashSet<>(names(workload.podSpec().getImagePullSecrets()));
-    names.addAll(serviceAccountSecrets(namespace, serviceAccountName(workload.podSpec())));
+    PodSpec spec = workload.podSpec() == null ? new PodSpec() : workload.podSpec();
+    Set<String> names = new LinkedHashSet<>(names(spec.getImagePullSecrets()));
+    names.addAll(serviceAccountSecrets(namespace, serviceAccountName(spec)));
     RegistryCredentials credentials = RegistryCredentials.none();
     for (String name : names) {
       Optional<RegistryCredentials> secret = secret(namespace, name);

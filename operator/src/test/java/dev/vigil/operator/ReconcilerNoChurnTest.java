@@ -7,7 +7,7 @@ import dev.vigil.api.ImagePolicy;
 import dev.vigil.api.ImagePolicySpec;
 import dev.vigil.api.ScanSchedule;
 import dev.vigil.api.ScanScheduleSpec;
-import dev.vigil.workload.ClusterWorkloadSource;
+import dev.vigil.workload.WorkloadIndex;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
@@ -31,16 +31,19 @@ class ReconcilerNoChurnTest {
   @Test
   void secondPolicyReconcileWithNothingChangedWritesNoStatus() {
     EventRecorder events = new EventRecorder(client, clock, Duration.ofMinutes(10));
-    ImagePolicyReconciler reconciler = new ImagePolicyReconciler(client,
-        new PolicyScope(new ClusterWorkloadSource(client), "vigil-system"), events, settings);
-    ImagePolicy policy = new ImagePolicy();
-    policy.setMetadata(new ObjectMetaBuilder().withName("p").withNamespace("team").withGeneration(1L).build());
-    policy.setSpec(new ImagePolicySpec());
+    try (WorkloadIndex workloads = new WorkloadIndex(client)) {
+      workloads.startAndAwaitSync(Duration.ofSeconds(30));
+      ImagePolicyReconciler reconciler = new ImagePolicyReconciler(client,
+          new PolicyScope(workloads, "vigil-system"), events, settings);
+      ImagePolicy policy = new ImagePolicy();
+      policy.setMetadata(new ObjectMetaBuilder().withName("p").withNamespace("team").withGeneration(1L).build());
+      policy.setSpec(new ImagePolicySpec());
 
-    UpdateControl<ImagePolicy> first = reconciler.reconcile(policy, null);
-    assertTrue(first.isPatchStatus());
-    UpdateControl<ImagePolicy> second = reconciler.reconcile(first.getResource().orElseThrow(), null);
-    assertFalse(second.isPatchStatus(), "same result, no write");
+      UpdateControl<ImagePolicy> first = reconciler.reconcile(policy, null);
+      assertTrue(first.isPatchStatus());
+      UpdateControl<ImagePolicy> second = reconciler.reconcile(first.getResource().orElseThrow(), null);
+      assertFalse(second.isPatchStatus(), "same result, no write");
+    }
   }
 
   @Test

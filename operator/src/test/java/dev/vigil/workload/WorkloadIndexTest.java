@@ -12,15 +12,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.api.WorkloadKind;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -142,10 +144,10 @@ class WorkloadIndexTest {
 
   private static Pod webPod(String name, ReplicaSet rs, String appImageId, String initImageId, boolean ready) {
     Pod pod = TestCluster.podObject("shop", name, rs, Map.of("app", "web", "tier", "front"), WEB_2, appImageId, ready);
-    pod.getSpec().getInitContainers().add(new io.fabric8.kubernetes.api.model.ContainerBuilder()
+    pod.getSpec().getInitContainers().add(new ContainerBuilder()
         .withName("migrate").withImage(MIGRATE_2).build());
     if (initImageId != null) {
-      pod.getStatus().getInitContainerStatuses().add(new io.fabric8.kubernetes.api.model.ContainerStatusBuilder()
+      pod.getStatus().getInitContainerStatuses().add(new ContainerStatusBuilder()
           .withName("migrate").withImage(MIGRATE_2).withImageID(initImageId).build());
     }
     return pod;
