@@ -1,6 +1,10 @@
 package dev.vigil.cli;
 
 import dev.vigil.operator.OperatorSettings;
+import dev.vigil.operator.ScanSettings;
+import dev.vigil.registry.Platform;
+import dev.vigil.scan.VulnerabilityFeed;
+import java.util.Set;
 import dev.vigil.operator.VigilOperator;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -69,6 +73,39 @@ public class OperatorCommand implements Callable<Integer> {
       description = "How long to wait for the API server at start-up (default: 10s).")
   Duration connectTimeout;
 
+  @Option(names = "--vulndb", defaultValue = "osv.dev", paramLabel = "SOURCE",
+      description = "OSV data: 'osv.dev' (the ecosystems seen, downloaded and cached), a directory of OSV"
+          + " JSON, an all.zip, an http(s) URL of a zip, or 'none' (default: ${DEFAULT-VALUE}).")
+  String vulnDb;
+
+  @Option(names = "--vulndb-refresh", defaultValue = "PT6H", converter = DurationConverter.class,
+      description = "How often the vulnerability data is reloaded (default: 6h).")
+  Duration vulnDbRefresh;
+
+  @Option(names = "--data-dir", defaultValue = "/var/lib/vigil", paramLabel = "DIR",
+      description = "Cache for downloaded data (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--platform", defaultValue = "linux/amd64",
+      description = "Platform picked from multi-platform images when no pod reports a digest (default: ${DEFAULT-VALUE}).")
+  String platform;
+
+  @Option(names = "--scan-concurrency", defaultValue = "4",
+      description = "Workloads processed at once (default: ${DEFAULT-VALUE}).")
+  int scanConcurrency;
+
+  @Option(names = "--layer-cache-mib", defaultValue = "512",
+      description = "Memory the layer cache may keep, in MiB (default: ${DEFAULT-VALUE}).")
+  long layerCacheMib;
+
+  @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
+      description = "Registries reached over plain HTTP (loopback registries always are).")
+  Set<String> insecureRegistries = Set.of();
+
+  @Option(names = "--per-vulnerability-metrics",
+      description = "Export one series per vulnerability id (off by default: cardinality).")
+  boolean perVulnerabilityMetrics;
+
   /** Status write styles. */
   enum PatchStyle {
     ssa,
@@ -109,8 +146,16 @@ public class OperatorCommand implements Callable<Integer> {
     boolean elect = leaderElection != null ? leaderElection : inCluster;
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     OperatorSettings settings = new OperatorSettings(ns, minScanInterval, Duration.ofMinutes(10), Clock.systemUTC());
+    try {
+      VulnerabilityFeed.forSpec(vulnDb, dataDir, Clock.systemUTC());
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vulndb " + e.getMessage());
+    }
+    ScanSettings scan = new ScanSettings(vulnDb, vulnDbRefresh, dataDir, Platform.parse(platform),
+        scanConcurrency, layerCacheMib * 1024 * 1024, insecureRegistries, perVulnerabilityMetrics,
+        "vigil/" + VigilVersion.version());
     VigilOperator running = VigilOperator.start(client, new VigilOperator.Options(
-        new InetSocketAddress(httpAddress, httpPort), elect, patchStyle == PatchStyle.ssa, settings));
+        new InetSocketAddress(httpAddress, httpPort), elect, patchStyle == PatchStyle.ssa, settings, scan));
     CountDownLatch stopped = new CountDownLatch(1);
     // SIGTERM from the kubelet: stop reconciling, let in-flight work finish, then exit.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -104,6 +104,11 @@ public final class ReportWriter {
     return annotationChanged || statusChanged;
   }
 
+  /** Exports an unchanged report's metrics (after a restart the series start from the reports). */
+  public void observe(ImageReport report) {
+    metrics.update(report);
+  }
+
   /**
    * Records a failed scan. The last good findings stay (never an empty report that hides known
    * findings); only the Scanned condition says what went wrong.

@@ -12,7 +12,14 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 
 /**
  * Keeps a ScanSchedule's clock: validates the cron or interval, records when a run was due
@@ -26,16 +33,29 @@ public class ScanScheduleReconciler implements Reconciler<ScanSchedule> {
   public static final String REASON_INVALID_SPEC = "InvalidSpec";
   public static final String REASON_NO_FUTURE_RUN = "NoFutureRun";
   public static final String REASON_RECONCILE_ERROR = "ReconcileError";
+  public static final String REASON_RUN_FAILED = "RunFailed";
 
   /** Upper bound on one sleep, so clock jumps and missed events heal within the hour. */
   private static final Duration MAX_WAIT = Duration.ofHours(1);
 
   private final EventRecorder events;
   private final OperatorSettings settings;
+  private final ScanRunner runner;
+  private final SimpleInboundEventSource<ScanSchedule> runsFinished = new SimpleInboundEventSource<>("runs-finished");
+  /** Finished runs not yet written to their schedule's status, by schedule uid. */
+  private final Map<String, ScanScheduleStatus.LastRun> finished = new ConcurrentHashMap<>();
+  /** Runs in flight, by schedule uid: a run is never started twice for one due time. */
+  private final Map<String, String> running = new ConcurrentHashMap<>();
 
-  public ScanScheduleReconciler(EventRecorder events, OperatorSettings settings) {
+  public ScanScheduleReconciler(EventRecorder events, OperatorSettings settings, ScanRunner runner) {
     this.events = events;
     this.settings = settings;
+    this.runner = runner;
+  }
+
+  @Override
+  public List<EventSource<?, ScanSchedule>> prepareEventSources(EventSourceContext<ScanSchedule> context) {
+    return List.of(runsFinished);
   }
 
   @Override
@@ -47,6 +67,11 @@ public class ScanScheduleReconciler implements Reconciler<ScanSchedule> {
     }
     Long generation = schedule.getMetadata().getGeneration();
     status.observedGeneration = generation;
+    String uid = schedule.getMetadata().getUid();
+    ScanScheduleStatus.LastRun done = finished.remove(uid);
+    if (done != null) {
+      status.lastRun = done;
+    }
     Instant now = settings.clock().instant();
     RunSchedule.Parsed parsed = RunSchedule.parse(schedule.getSpec(), settings.minScanInterval());
     Duration wait = null;
@@ -65,10 +90,10 @@ public class ScanScheduleReconciler implements Reconciler<ScanSchedule> {
       Instant anchor = anchor(schedule, status, now);
       Optional<Instant> due = runs.latestDue(anchor, now);
       if (due.isPresent()) {
-        // A run is due. What a run does is the scan orchestrator's job; the schedule's part
-        // is to record that it was due, so no run is lost or repeated across restarts.
+        // Recording the due time first means a restart neither loses nor repeats the run.
         status.lastScheduleTime = rfc3339(due.get());
         anchor = due.get();
+        startRun(schedule, status.lastScheduleTime);
       }
       Optional<Instant> next = runs.nextAfter(anchor);
       if (next.isEmpty()) {
@@ -109,6 +134,24 @@ public class ScanScheduleReconciler implements Reconciler<ScanSchedule> {
         settings.clock());
     schedule.setStatus(status);
     return ErrorStatusUpdateControl.patchStatus(schedule);
+  }
+
+  private void startRun(ScanSchedule schedule, String dueTime) {
+    String uid = schedule.getMetadata().getUid();
+    if (running.putIfAbsent(uid, dueTime) != null) {
+      return;
+    }
+    ResourceID id = ResourceID.fromResource(schedule);
+    runner.run(schedule).whenComplete((run, error) -> {
+      running.remove(uid);
+      if (run != null) {
+        finished.put(uid, run);
+      } else {
+        events.publish(schedule, EventRecorder.Type.Warning, REASON_RUN_FAILED,
+            "scheduled run failed: " + error.getMessage());
+      }
+      runsFinished.propagateEvent(id);
+    });
   }
 
   /** Runs are counted from the last recorded run, else from the schedule's creation. */

@@ -3,6 +3,7 @@ package dev.vigil.operator;
 import dev.vigil.metrics.MetricsRegistryFactory;
 import dev.vigil.workload.WorkloadIndex;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
@@ -29,22 +30,26 @@ public final class VigilOperator implements AutoCloseable {
    * @param leaderElection whether to take a Lease before reconciling
    * @param useServerSideApply patch status with server-side apply (else JSON patch)
    * @param settings shared reconciler settings
+   * @param scan how to scan
    */
   public record Options(
       InetSocketAddress httpAddress,
       boolean leaderElection,
       boolean useServerSideApply,
-      OperatorSettings settings) {}
+      OperatorSettings settings,
+      ScanSettings scan) {}
 
   private final Operator operator;
   private final WorkloadIndex workloads;
+  private final ScanLoop scanLoop;
   private final HealthServer http;
   private final PrometheusMeterRegistry registry;
 
   private VigilOperator(
-      Operator operator, WorkloadIndex workloads, HealthServer http, PrometheusMeterRegistry registry) {
+      Operator operator, WorkloadIndex workloads, ScanLoop scanLoop, HealthServer http, PrometheusMeterRegistry registry) {
     this.operator = operator;
     this.workloads = workloads;
+    this.scanLoop = scanLoop;
     this.http = http;
     this.registry = registry;
   }
@@ -68,6 +73,8 @@ public final class VigilOperator implements AutoCloseable {
       throws IOException {
     PrometheusMeterRegistry registry = MetricsRegistryFactory.create();
     OperatorSettings settings = options.settings();
+    EventRecorder events = new EventRecorder(client, settings.clock(), settings.eventRepeatInterval());
+    ScanLoop scanLoop = new ScanLoop(client, workloads, settings, options.scan(), events, registry);
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           // Per-resource tags would make one series set per CR: unbounded cardinality.
@@ -77,26 +84,31 @@ public final class VigilOperator implements AutoCloseable {
           .withCloseClientOnStop(false)
           .withReconciliationTerminationTimeout(Duration.ofSeconds(20));
       if (options.leaderElection()) {
+        // Only the leader scans: event-driven scans start when it takes the lease; losing the
+        // lease exits the process (JOSDK's default) so no two replicas ever write reports.
         o.withLeaderElectionConfiguration(
             LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE_NAME)
                 .withLeaseNamespace(settings.operatorNamespace())
+                .withLeaderCallbacks(new LeaderCallbacks(scanLoop::activate, () -> {}, leader -> {}))
                 .build());
       }
     });
-    EventRecorder events = new EventRecorder(client, settings.clock(), settings.eventRepeatInterval());
     PolicyScope scope = new PolicyScope(workloads, settings.operatorNamespace());
     operator.register(new ImagePolicyReconciler(client, scope, events, settings));
-    operator.register(new ScanScheduleReconciler(events, settings));
+    operator.register(new ScanScheduleReconciler(events, settings, scanLoop.coordinator));
 
     HealthServer http = new HealthServer(options.httpAddress(), registry,
         () -> true,
-        () -> isReady(operator, workloads));
+        () -> isReady(operator, workloads) && scanLoop.hasSynced());
     http.start();
     LOG.info("serving /metrics, /healthz and /readyz on port {}", http.port());
     operator.start();
     LOG.info("operator started (namespace {}, leader election {}, server-side apply {})",
         settings.operatorNamespace(), options.leaderElection(), options.useServerSideApply());
-    return new VigilOperator(operator, workloads, http, registry);
+    if (!options.leaderElection()) {
+      scanLoop.activate();
+    }
+    return new VigilOperator(operator, workloads, scanLoop, http, registry);
   }
 
   public int httpPort() {
@@ -122,6 +134,7 @@ public final class VigilOperator implements AutoCloseable {
     LOG.info("stopping operator");
     try {
       operator.stop();
+      scanLoop.close();
     } finally {
       try {
         workloads.close();

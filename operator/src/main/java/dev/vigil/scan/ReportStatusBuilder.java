@@ -45,6 +45,11 @@ public final class ReportStatusBuilder {
     this.clock = clock;
   }
 
+  /** Scanner name and version, as reports show it. */
+  public String scanner() {
+    return scanner;
+  }
+
   /**
    * Builds the status.
    *

@@ -1,0 +1,381 @@
+package dev.vigil.operator;
+
+import dev.vigil.api.Finding;
+import dev.vigil.api.ImagePolicySpec;
+import dev.vigil.api.ImageReport;
+import dev.vigil.api.ImageReportStatus;
+import dev.vigil.api.ScanSchedule;
+import dev.vigil.api.ScanScheduleStatus;
+import dev.vigil.api.Severity;
+import dev.vigil.inventory.OsInfo;
+import dev.vigil.registry.ImageReference;
+import dev.vigil.registry.ImageSource;
+import dev.vigil.registry.Platform;
+import dev.vigil.scan.CheckSettingsMerger;
+import dev.vigil.scan.Compliance;
+import dev.vigil.scan.ComplianceEvaluator;
+import dev.vigil.scan.InventoryFindings;
+import dev.vigil.scan.NamedPolicy;
+import dev.vigil.scan.PolicyAuthorities;
+import dev.vigil.scan.ReportStatusBuilder;
+import dev.vigil.scan.ScanException;
+import dev.vigil.scan.ScanService;
+import dev.vigil.scan.SignatureInfos;
+import dev.vigil.scan.VulnerabilityFeed;
+import dev.vigil.signature.Authority;
+import dev.vigil.workload.ContainerImage;
+import dev.vigil.workload.PullSecretResolver;
+import dev.vigil.workload.Workload;
+import dev.vigil.workload.WorkloadChange;
+import dev.vigil.workload.WorkloadIndex;
+import dev.vigil.workload.checks.WorkloadCheckSettings;
+import dev.vigil.workload.checks.WorkloadChecks;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the engines into the operator's scan loop: for each workload container in a
+ * ScanSchedule's scope it applies the matching policies, scans the running digest (each digest
+ * once, through the ScanService's cache), runs the workload checks and writes the ImageReport.
+ * A report whose inputs have not changed is left alone, so a second run writes nothing.
+ */
+public final class ScanCoordinator implements ScanRunner, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScanCoordinator.class);
+  static final String REASON_SCAN_FAILED = "ScanFailed";
+  static final String REASON_CRITICAL = "CriticalVulnerability";
+  private static final Duration FIRST_RETRY = Duration.ofSeconds(30);
+  private static final Duration MAX_RETRY = Duration.ofMinutes(30);
+
+  /** What processing one container came to. */
+  enum Outcome {
+    Scanned,
+    FromCache,
+    Failed
+  }
+
+  private final WorkloadIndex workloads;
+  private final PolicyIndex policies;
+  private final ScheduleIndex schedules;
+  private final PullSecretResolver pullSecrets;
+  private final ImageSource registry;
+  private final ScanService scans;
+  private final VulnerabilityFeed feed;
+  private final ReportWriter reports;
+  private final ReportStatusBuilder builder;
+  private final EventRecorder events;
+  private final OperatorSettings settings;
+  private final Platform platform;
+  private final ExecutorService workers;
+  private final ScheduledExecutorService retries;
+  private final io.fabric8.kubernetes.client.KubernetesClient client;
+  private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+  private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  private volatile boolean active;
+
+  public ScanCoordinator(io.fabric8.kubernetes.client.KubernetesClient client, WorkloadIndex workloads,
+      PolicyIndex policies, ScheduleIndex schedules, PullSecretResolver pullSecrets, ImageSource registry,
+      ScanService scans, VulnerabilityFeed feed, ReportWriter reports, ReportStatusBuilder builder,
+      EventRecorder events, OperatorSettings settings, Platform platform, ExecutorService workers,
+      ScheduledExecutorService retries) {
+    this.client = client;
+    this.workloads = workloads;
+    this.policies = policies;
+    this.schedules = schedules;
+    this.pullSecrets = pullSecrets;
+    this.registry = registry;
+    this.scans = scans;
+    this.feed = feed;
+    this.reports = reports;
+    this.builder = builder;
+    this.events = events;
+    this.settings = settings;
+    this.platform = platform;
+    this.workers = workers;
+    this.retries = retries;
+  }
+
+  /** Starts reacting to events; until then (a standby replica) events are ignored. */
+  public void activate() {
+    active = true;
+  }
+
+  /** Workload events: a new workload or image is scanned at once, not at the next run. */
+  public void onWorkloadChange(WorkloadChange change) {
+    if (!active) {
+      return;
+    }
+    if (change.type() == WorkloadChange.Type.Deleted) {
+      workers.execute(() -> reports.deleteAll(change.namespace(), change.kind().name(), change.name()));
+      return;
+    }
+    workloads.workload(change.kind(), change.namespace(), change.name())
+        .filter(schedules::covers)
+        .ifPresent(this::enqueue);
+  }
+
+  /** Policy changes re-judge every covered workload (cached analyses make this cheap). */
+  public void onPolicyChange() {
+    if (!active) {
+      return;
+    }
+    workers.execute(() -> workloads.workloads(workloads.namespaces(null), null).stream()
+        .filter(schedules::covers).forEach(this::enqueue));
+  }
+
+  /** One scheduled run over a schedule's scope; completes with the run's figures. */
+  @Override
+  public CompletableFuture<ScanScheduleStatus.LastRun> run(ScanSchedule schedule) {
+    Instant start = settings.clock().instant();
+    return CompletableFuture.supplyAsync(() -> {
+      List<Workload> scope = schedules.scope(schedule);
+      Set<String> digests = ConcurrentHashMap.newKeySet();
+      AtomicInteger scanned = new AtomicInteger();
+      AtomicInteger cached = new AtomicInteger();
+      AtomicInteger failed = new AtomicInteger();
+      List<CompletableFuture<Void>> all = new ArrayList<>();
+      for (Workload w : scope) {
+        all.add(CompletableFuture.runAsync(() -> process(w, (digest, outcome) -> {
+          if (digest != null) {
+            digests.add(digest);
+          }
+          switch (outcome) {
+            case Scanned -> scanned.incrementAndGet();
+            case FromCache -> cached.incrementAndGet();
+            case Failed -> failed.incrementAndGet();
+          }
+        }), workers));
+      }
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+      ScanScheduleStatus.LastRun run = new ScanScheduleStatus.LastRun();
+      run.startTime = start.truncatedTo(ChronoUnit.SECONDS).toString();
+      run.completionTime = settings.clock().instant().truncatedTo(ChronoUnit.SECONDS).toString();
+      run.workloads = scope.size();
+      run.images = digests.size();
+      run.scanned = scanned.get();
+      run.fromCache = cached.get();
+      run.failed = failed.get();
+      return run;
+    }, workers);
+  }
+
+  private void enqueue(Workload workload) {
+    String key = key(workload);
+    if (queued.add(key)) {
+      workers.execute(() -> {
+        queued.remove(key);
+        workloads.workload(workload.kind(), workload.namespace(), workload.name())
+            .ifPresent(w -> process(w, (d, o) -> {}));
+      });
+    }
+  }
+
+  /** Scans every container of one workload and removes reports of containers it lost. */
+  void process(Workload workload, BiConsumer<String, Outcome> outcome) {
+    List<ContainerImage> images = workloads.images(workload);
+    Set<String> names = new HashSet<>();
+    for (ContainerImage image : images) {
+      names.add(image.container());
+      String digest = image.digest();
+      Outcome result;
+      try {
+        ContainerResult r = processContainer(workload, image);
+        digest = r.digest();
+        result = r.outcome();
+        failures.remove(key(workload) + "/" + image.container());
+      } catch (ScanException | RuntimeException e) {
+        result = Outcome.Failed;
+        fail(workload, image, e);
+      }
+      outcome.accept(digest, result);
+    }
+    try {
+      reports.deleteStale(workload, names);
+    } catch (RuntimeException e) {
+      LOG.warn("could not clean up reports of {}/{}: {}", workload.namespace(), workload.name(), e.getMessage());
+    }
+  }
+
+  private record ContainerResult(String digest, Outcome outcome) {}
+
+  private ContainerResult processContainer(Workload workload, ContainerImage image) throws ScanException {
+    ImageReference reference;
+    try {
+      reference = ImageReference.parse(image.reference());
+    } catch (IllegalArgumentException e) {
+      throw new ScanException(ScanException.Kind.Image, "image reference '" + image.reference() + "': " + e.getMessage(), e);
+    }
+    List<PolicyIndex.Applicable> applicable = policies.applicable(workload, image.reference());
+    List<NamedPolicy> named = applicable.stream().map(PolicyIndex.Applicable::policy).toList();
+    ImageSource source = registry.withCredentials(pullSecrets.credentialsFor(workload));
+    String digest = image.digest() != null ? image.digest()
+        : ScanService.resolveDigest(source, reference, platform);
+
+    ImageReport existing = reports.existing(workload, image.container());
+    OsInfo knownOs = knownOs(existing);
+    if (existing != null && knownOs != null) {
+      String inputs = inputs(workload, image, digest, applicable, feed.snapshotFor(knownOs));
+      if (ReportWriter.upToDate(existing, inputs)) {
+        reports.observe(existing);
+        return new ContainerResult(digest, Outcome.FromCache);
+      }
+    }
+
+    Authorities authorities = authorities(applicable);
+    ScanService.Result result = scans.scanNow(new ScanService.Request(source, reference, digest, platform,
+        CheckSettingsMerger.merge(named), authorities.list()));
+    List<Finding> extra = new ArrayList<>(InventoryFindings.from(result.analysis().inventory()));
+    extra.addAll(workloadFindings(workload, image, named));
+    List<Finding> all = new ArrayList<>(result.analysis().findings());
+    all.addAll(extra);
+    ImageReportStatus.SignatureInfo signature = signature(named, authorities, result);
+    Compliance compliance = ComplianceEvaluator.evaluate(named, result.vulnerabilities(), all, signature,
+        LocalDate.ofInstant(settings.clock().instant(), ZoneOffset.UTC));
+    ImageReportStatus status = builder.build(image.reference(), result.analysis(), result.vulnDb(), extra,
+        signature, compliance, null);
+    status.workload = ReportWriter.workloadRef(workload, image);
+    String inputs = inputs(workload, image, result.analysis().manifestDigest(), applicable,
+        result.vulnDb() == null ? null : result.vulnDb().snapshot());
+    announceNewCriticals(workload, image, existing, status);
+    reports.write(workload, image, status, inputs);
+    return new ContainerResult(result.analysis().manifestDigest(),
+        result.fromCache() ? Outcome.FromCache : Outcome.Scanned);
+  }
+
+  private List<Finding> workloadFindings(Workload workload, ContainerImage image, List<NamedPolicy> named) {
+    List<WorkloadCheckSettings> perPolicy = named.isEmpty() ? List.of(WorkloadCheckSettings.defaults())
+        : named.stream().map(p -> WorkloadCheckSettings.fromPolicy(p.spec().checks, p.spec().registries)).toList();
+    Map<String, Finding> merged = new LinkedHashMap<>();
+    for (WorkloadCheckSettings s : perPolicy) {
+      for (Finding f : new WorkloadChecks().run(workload, image.container(), image.containerType(), s)) {
+        merged.merge(f.getId() + "|" + f.getEvidence(), f,
+            (a, b) -> a.getSeverity().atLeast(b.getSeverity()) ? a : b);
+      }
+    }
+    return new ArrayList<>(merged.values());
+  }
+
+  /** Authorities of the policies that ask for signatures, or why they cannot be built. */
+  private record Authorities(List<Authority> list, String problem) {}
+
+  private Authorities authorities(List<PolicyIndex.Applicable> applicable) {
+    List<Authority> out = new ArrayList<>();
+    for (PolicyIndex.Applicable a : applicable) {
+      ImagePolicySpec.Signatures s = a.policy().spec().signatures;
+      if (s == null || s.mode == ImagePolicySpec.Signatures.Mode.Off) {
+        continue;
+      }
+      try {
+        out.addAll(PolicyAuthorities.from(s, new ClusterKeyMaterial(client, a.namespace())));
+      } catch (PolicyAuthorities.InvalidAuthorityException e) {
+        return new Authorities(List.of(), "policy " + a.policy().name() + ": " + e.getMessage());
+      }
+    }
+    return new Authorities(out, null);
+  }
+
+  private static ImageReportStatus.SignatureInfo signature(List<NamedPolicy> named, Authorities authorities,
+      ScanService.Result result) {
+    if (named.isEmpty()) {
+      return null;
+    }
+    if (authorities.problem() != null) {
+      ImageReportStatus.SignatureInfo error = new ImageReportStatus.SignatureInfo();
+      error.status = ImageReportStatus.SignatureInfo.Status.Error;
+      error.reason = authorities.problem();
+      return error;
+    }
+    if (result.signature() == null) {
+      return SignatureInfos.notRequired();
+    }
+    return SignatureInfos.from(result.signature());
+  }
+
+  /** Everything a report depends on; when none of it changed the report is not rewritten. */
+  private String inputs(Workload workload, ContainerImage image, String digest,
+      List<PolicyIndex.Applicable> applicable, String snapshot) {
+    StringBuilder b = new StringBuilder()
+        .append("scanner=").append(builder.scanner())
+        .append("|digest=").append(digest)
+        .append("|platform=").append(platform)
+        .append("|db=").append(snapshot)
+        .append("|workload=").append(workload.uid()).append(':').append(workload.resource().getMetadata().getGeneration())
+        .append("|container=").append(image.container()).append(':').append(image.reference());
+    applicable.forEach(a -> b.append("|policy=").append(a.version()));
+    return ReportWriter.sha256(b.toString()).substring(0, 32);
+  }
+
+  private static OsInfo knownOs(ImageReport report) {
+    if (report == null || report.getStatus() == null || report.getStatus().image == null
+        || report.getStatus().image.os == null) {
+      return null;
+    }
+    ImageReportStatus.OsRef os = report.getStatus().image.os;
+    return new OsInfo(os.family, os.version, null, Boolean.TRUE.equals(os.endOfLife), null);
+  }
+
+  private void announceNewCriticals(Workload workload, ContainerImage image, ImageReport existing,
+      ImageReportStatus next) {
+    Set<String> before = existing == null || existing.getStatus() == null ? Set.of() : criticals(existing.getStatus());
+    Set<String> now = criticals(next);
+    Set<String> added = new TreeSet<>(now);
+    added.removeAll(before);
+    if (!added.isEmpty()) {
+      events.publish(workload.resource(), EventRecorder.Type.Warning, REASON_CRITICAL,
+          added.size() + " new Critical finding" + (added.size() == 1 ? "" : "s") + " in container "
+              + image.container() + " (" + image.reference() + "): " + String.join(", ", added));
+    }
+  }
+
+  private static Set<String> criticals(ImageReportStatus status) {
+    Set<String> ids = new TreeSet<>();
+    status.vulnerabilities.stream().filter(v -> v.severity == Severity.Critical).forEach(v -> ids.add(v.id));
+    status.findings.stream().filter(f -> f.getSeverity() == Severity.Critical).forEach(f -> ids.add(f.getId()));
+    return ids;
+  }
+
+  private void fail(Workload workload, ContainerImage image, Exception e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    LOG.warn("scan of {} {}/{} container {} failed: {}", workload.kind(), workload.namespace(),
+        workload.name(), image.container(), message);
+    try {
+      reports.markFailed(workload, image, message);
+    } catch (RuntimeException write) {
+      LOG.warn("could not record the failed scan: {}", write.getMessage());
+    }
+    events.publish(workload.resource(), EventRecorder.Type.Warning, REASON_SCAN_FAILED,
+        "scan of container " + image.container() + " (" + image.reference() + ") failed: " + message);
+    String key = key(workload) + "/" + image.container();
+    int attempt = failures.merge(key, 1, Integer::sum);
+    long delay = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(attempt - 1, 10));
+    retries.schedule(() -> enqueue(workload), delay, TimeUnit.MILLISECONDS);
+  }
+
+  private static String key(Workload w) {
+    return w.kind() + "/" + w.namespace() + "/" + w.name();
+  }
+
+  @Override
+  public void close() {
+    retries.shutdownNow();
+  }
+}

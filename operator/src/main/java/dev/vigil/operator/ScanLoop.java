@@ -1,0 +1,141 @@
+package dev.vigil.operator;
+
+import dev.vigil.image.LayerFactsCache;
+import dev.vigil.image.LayerWalker;
+import dev.vigil.image.checks.ImageChecks;
+import dev.vigil.inventory.InventoryAnalyzer;
+import dev.vigil.metrics.ReportMetrics;
+import dev.vigil.metrics.ScanMetrics;
+import dev.vigil.registry.RegistryClient;
+import dev.vigil.registry.RegistryClientConfig;
+import dev.vigil.scan.ImageAnalyzer;
+import dev.vigil.scan.ReportStatusBuilder;
+import dev.vigil.scan.ScanService;
+import dev.vigil.scan.VulnerabilityFeed;
+import dev.vigil.signature.CachingSignatureVerifier;
+import dev.vigil.signature.ImageSignatureVerifier;
+import dev.vigil.signature.RegistrySignatureStore;
+import dev.vigil.signature.TrustedRoots;
+import dev.vigil.vulndb.VulnDbHolder;
+import dev.vigil.workload.PullSecretResolver;
+import dev.vigil.workload.WorkloadIndex;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds and owns the scanning side of the operator: engines, caches, indexes, threads. */
+final class ScanLoop implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScanLoop.class);
+
+  final ScanCoordinator coordinator;
+  final PolicyIndex policies;
+  final ScheduleIndex schedules;
+  final VulnerabilityFeed feed;
+  private final ExecutorService workers;
+  private final ExecutorService layerReaders;
+  private final ScheduledExecutorService timers;
+  private final ScanMetrics scanMetrics;
+
+  ScanLoop(KubernetesClient client, WorkloadIndex workloads, OperatorSettings settings, ScanSettings scan,
+      EventRecorder events, MeterRegistry registry) {
+    feed = VulnerabilityFeed.forSpec(scan.vulnDb(), scan.dataDir(), settings.clock());
+    scanMetrics = new ScanMetrics(registry, feed::records, feed::updated);
+    RegistryClient registryClient = new RegistryClient(RegistryClientConfig.builder()
+        .defaultPlatform(scan.platform())
+        .insecureRegistries(scan.insecureRegistries())
+        .listener(scanMetrics)
+        .userAgent(scan.scanner())
+        .clock(settings.clock())
+        .build());
+    workers = Executors.newFixedThreadPool(scan.concurrency(), named("vigil-scan"));
+    layerReaders = Executors.newFixedThreadPool(Math.max(2, scan.concurrency()), named("vigil-layer"));
+    timers = Executors.newScheduledThreadPool(1, named("vigil-timer"));
+    ImageAnalyzer analyzer = new ImageAnalyzer(new LayerFactsCache(new LayerWalker(), scan.layerCacheBytes()),
+        new InventoryAnalyzer(settings.clock()), new ImageChecks(), layerReaders, settings.clock());
+    CachingSignatureVerifier signatures = new CachingSignatureVerifier(
+        new ImageSignatureVerifier(new RegistrySignatureStore(registryClient),
+            new TrustedRoots(scan.dataDir().resolve("sigstore-tuf"), Duration.ofDays(1)), settings.clock()),
+        Duration.ofHours(1), 10_000, settings.clock());
+    ScanService scans = new ScanService(analyzer, feed, signatures, workers, 2_000, new ScanService.Listener() {
+      @Override
+      public void scanned(Duration duration, boolean success) {
+        scanMetrics.scanFinished(duration, success ? ScanMetrics.ScanResult.SUCCESS : ScanMetrics.ScanResult.FAILURE);
+      }
+
+      @Override
+      public void servedFromCache() {
+        scanMetrics.scanServedFromCache();
+      }
+    });
+    ReportWriter reports = new ReportWriter(client, new ReportMetrics(registry, scan.perVulnerabilityMetrics()),
+        settings.clock());
+    policies = new PolicyIndex(client, settings.operatorNamespace(), workloads);
+    schedules = new ScheduleIndex(client, settings.operatorNamespace(), workloads);
+    coordinator = new ScanCoordinator(client, workloads, policies, schedules, new PullSecretResolver(client),
+        registryClient, scans, feed,  reports,
+        new ReportStatusBuilder(scan.scanner(), ReportStatusBuilder.DEFAULT_MAX_VULNERABILITIES, settings.clock()),
+        events, settings, scan.platform(), workers, timers);
+    policies.start(Duration.ofMinutes(2));
+    schedules.start(Duration.ofMinutes(2));
+    policies.onChange(coordinator::onPolicyChange);
+    workloads.events().addListener(coordinator::onWorkloadChange);
+    long refresh = scan.vulnDbRefresh().toMillis();
+    timers.scheduleWithFixedDelay(this::refreshVulnDb, refresh, refresh, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Starts event-driven scanning (on the leader) and scans every covered workload once;
+   * reports whose inputs did not change are left alone.
+   */
+  void activate() {
+    coordinator.activate();
+    coordinator.onPolicyChange();
+  }
+
+  boolean hasSynced() {
+    return policies.hasSynced() && schedules.hasSynced();
+  }
+
+  private void refreshVulnDb() {
+    try {
+      VulnDbHolder.Refresh r = feed.refresh();
+      if (r != null && r.outcome() == VulnDbHolder.Outcome.FAILED) {
+        scanMetrics.vulnDbLoadFailed();
+        LOG.warn("vulnerability data refresh failed, keeping the last good snapshot: {}", r.failure().message());
+      } else if (r != null && r.outcome() == VulnDbHolder.Outcome.LOADED) {
+        LOG.info("vulnerability data reloaded: {} records, snapshot {}", r.snapshot().recordCount(),
+            r.snapshot().snapshotId());
+        coordinator.onPolicyChange();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("vulnerability data refresh failed: {}", e.getMessage());
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public void close() {
+    coordinator.close();
+    timers.shutdownNow();
+    workers.shutdownNow();
+    layerReaders.shutdownNow();
+    policies.close();
+    schedules.close();
+  }
+}

@@ -1,0 +1,30 @@
+package dev.vigil.operator;
+
+import dev.vigil.registry.Platform;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * How the operator scans.
+ *
+ * @param vulnDb the --vulndb setting: "osv.dev", "none", a URL, a directory or a zip
+ * @param vulnDbRefresh how often the vulnerability data is reloaded
+ * @param dataDir where downloaded data is cached
+ * @param platform the platform to pick from multi-platform images when no pod reports a digest
+ * @param concurrency workloads processed at once
+ * @param layerCacheBytes memory the layer cache may keep
+ * @param insecureRegistries registries reached over plain HTTP
+ * @param perVulnerabilityMetrics one metric series per vulnerability id (cardinality!)
+ * @param scanner scanner name and version for reports
+ */
+public record ScanSettings(
+    String vulnDb,
+    Duration vulnDbRefresh,
+    Path dataDir,
+    Platform platform,
+    int concurrency,
+    long layerCacheBytes,
+    Set<String> insecureRegistries,
+    boolean perVulnerabilityMetrics,
+    String scanner) {}
