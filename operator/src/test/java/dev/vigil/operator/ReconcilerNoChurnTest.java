@@ -49,7 +49,8 @@ class ReconcilerNoChurnTest {
   @Test
   void secondScheduleReconcileBeforeTheNextRunWritesNoStatus() {
     EventRecorder events = new EventRecorder(client, clock, Duration.ofMinutes(10));
-    ScanScheduleReconciler reconciler = new ScanScheduleReconciler(events, settings);
+    ScanScheduleReconciler reconciler = new ScanScheduleReconciler(events, settings,
+        s -> { throw new AssertionError("no run is due before 12:00"); });
     ScanSchedule schedule = new ScanSchedule();
     schedule.setMetadata(new ObjectMetaBuilder().withName("s").withNamespace("vigil-system")
         .withGeneration(1L).withCreationTimestamp("2026-11-22T09:59:00Z").build());
