@@ -52,7 +52,7 @@ class ReconcilerNoChurnTest {
     ScanScheduleReconciler reconciler = new ScanScheduleReconciler(events, settings,
         s -> { throw new AssertionError("no run is due before 12:00"); });
     ScanSchedule schedule = new ScanSchedule();
-    schedule.setMetadata(new ObjectMetaBuilder().withName("s").withNamespace("vigil-system")
+    schedule.setMetadata(new ObjectMetaBuilder().withName("s").withNamespace("vigil-system").withUid("9d1f6c2e")
         .withGeneration(1L).withCreationTimestamp("2026-11-22T09:59:00Z").build());
     schedule.setSpec(new ScanScheduleSpec());
     schedule.getSpec().schedule = "0 */6 * * *";
