@@ -101,12 +101,15 @@ public final class ScanService {
     this.analyses = new LinkedHashMap<>(16, 0.75f, true);
   }
 
-  /** Resolves the digest a reference names now, with one HEAD where the registry allows it. */
+  /**
+   * Resolves the digest a reference names now (an index's digest for a multi-platform image),
+   * with one HEAD where the registry allows it.
+   */
   public static String resolveDigest(ImageSource source, ImageReference reference, Platform platform)
       throws ScanException {
     try {
       DigestResolution resolution = source.headDigest(reference, platform);
-      return resolution.platformDigest();
+      return resolution.digest();
     } catch (RegistryException e) {
       throw new ScanException(ScanException.Kind.Registry, e.getMessage(), e);
     }

@@ -11,6 +11,7 @@ import dev.vigil.testsupport.Compression;
 import dev.vigil.testsupport.ImageFormat;
 import dev.vigil.testsupport.LocalRegistry;
 import dev.vigil.testsupport.PushedImage;
+import dev.vigil.testsupport.SampleImages;
 import dev.vigil.testsupport.TestImage;
 import dev.vigil.testsupport.TestImages;
 import dev.vigil.testsupport.TestLayer;
@@ -33,40 +34,7 @@ import picocli.CommandLine;
 class ScanCommandTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  static final Path OSV = Path.of("src/test/resources/osv").toAbsolutePath();
-  static final String PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\n"
-      + "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
-      + "-----END OPENSSH PRIVATE KEY-----\n";
-  static final String UBUNTU_RELEASE = """
-      PRETTY_NAME="Ubuntu 22.04.3 LTS"
-      NAME="Ubuntu"
-      VERSION_ID="22.04"
-      VERSION="22.04.3 LTS (Jammy Jellyfish)"
-      VERSION_CODENAME=jammy
-      ID=ubuntu
-      ID_LIKE=debian
-      """;
-  static final String DPKG_STATUS = """
-      Package: base-files
-      Status: install ok installed
-      Architecture: amd64
-      Version: 12ubuntu4.3
-      Description: Debian base system miscellaneous files
-
-      Package: curl
-      Status: install ok installed
-      Architecture: amd64
-      Version: 7.81.0-1ubuntu1.10
-      Description: command line tool for transferring data with URL syntax
-
-      Package: libcurl4
-      Status: install ok installed
-      Architecture: amd64
-      Source: curl
-      Version: 7.81.0-1ubuntu1.10
-      Description: easy-to-use client-side URL transfer library
-      """;
-
+  static final Path OSV = SampleImages.OSV;
   static LocalRegistry registry;
   static PushedImage app;
   static PushedImage multiArch;
@@ -74,48 +42,8 @@ class ScanCommandTest {
   @BeforeAll
   static void pushImages() {
     registry = LocalRegistry.start();
-    Instant recent = Instant.now().minus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
-    TestLayer base = TestImages.layer()
-        .file("etc/os-release", UBUNTU_RELEASE)
-        .file("var/lib/dpkg/status", DPKG_STATUS)
-        .file("bin/sh", "#!shell".getBytes(StandardCharsets.UTF_8), 0755)
-        .file("usr/bin/curl", "curl".getBytes(StandardCharsets.UTF_8), 0755)
-        .file("usr/bin/passwd", "passwd".getBytes(StandardCharsets.UTF_8), 04755)
-        .file("root/.ssh/id_rsa", PRIVATE_KEY.getBytes(StandardCharsets.UTF_8), 0600)
-        .file("app/old/config.yaml", "old: true")
-        .build(Compression.GZIP);
-    TestLayer upper = TestImages.layer()
-        .whiteout("root/.ssh/id_rsa")
-        .opaque("app/old")
-        .file("app/old/new.yaml", "new: true")
-        .build(Compression.ZSTD);
-    TestLayer top = TestImages.layer()
-        .file("app/server", "binary".getBytes(StandardCharsets.UTF_8), 0755)
-        .build(Compression.NONE);
-    TestImage image = TestImages.image()
-        .layer(base).layer(upper).layer(top)
-        .created(recent)
-        .env("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
-        .env("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
-        .exposedPort("22/tcp")
-        .history("/bin/sh -c #(nop) ADD file:base in / ", false)
-        .history("|1 NPM_TOKEN=npm_abcdefghijklmnopqrstuvwxyz0123456789 /bin/sh -c rm /root/.ssh/id_rsa", false)
-        .history("COPY server /app/server # buildkit", false)
-        .build();
-    app = registry.pusher().push("team/app", "1.0", image);
-
-    TestImage amd = TestImages.image().format(ImageFormat.DOCKER).platform("linux/amd64").created(recent).user("1000")
-        .layer(l -> l.file("etc/alpine-release", "3.16.2\n")
-            .file("etc/os-release", "ID=alpine\nVERSION_ID=3.16.2\nPRETTY_NAME=\"Alpine Linux v3.16\"\n")
-            .file("lib/apk/db/installed", "P:mariadb\nV:10.6.7-r0\nA:x86_64\no:mariadb\n\n"))
-        .build();
-    TestImage arm = TestImages.image().format(ImageFormat.DOCKER).platform("linux/arm64/v8").created(recent).user("1000")
-        .layer(l -> l.file("etc/alpine-release", "3.16.2\n")
-            .file("etc/os-release", "ID=alpine\nVERSION_ID=3.16.2\nPRETTY_NAME=\"Alpine Linux v3.16\"\n")
-            .file("lib/apk/db/installed", "P:mariadb\nV:10.6.8-r0\nA:aarch64\no:mariadb\n\n"))
-        .build();
-    multiArch = registry.pusher().push("team/db", "10.6",
-        TestImages.index(ImageFormat.DOCKER).image(amd).image(arm).build());
+    app = registry.pusher().push("team/app", "1.0", SampleImages.ubuntuWithCurl());
+    multiArch = registry.pusher().push("team/db", "10.6", SampleImages.alpineMariadbIndex());
   }
 
   @AfterAll
