@@ -21,8 +21,9 @@ import java.util.Optional;
  *       SemVer precedence above the current tag within the same major.minor (patch) or major
  *       (minor). Tags that are not SemVer, use another prefix style than the current tag ("v1.4.1"
  *       when the current tag is "1.4.0"), or name cosign/OCI artifacts are ignored; pre-releases
- *       count only when the current tag is itself a pre-release. A newer tag that has no image
- *       for the platform (or vanished after listing) is skipped in favour of the next one.
+ *       count only when the current tag is a pre-release of the same MAJOR.MINOR.PATCH. A
+ *       newer tag that has no image for the platform (or vanished after listing) is skipped in
+ *       favour of the next one.
  * </ul>
  *
  * Same-tag rebuilds are the Digest strategy's job: the SemVer strategies look only at newer
@@ -114,13 +115,22 @@ public final class CandidateFinder {
     if (other.version().compareTo(current.version()) <= 0) {
       return false;
     }
-    if (other.version().isPrerelease() && !current.version().isPrerelease()) {
+    // A pre-release is a candidate only for a workload already on a pre-release of the same
+    // MAJOR.MINOR.PATCH (npm's rule): opting into 1.4.2-rc.1 is not opting into 1.4.10-beta.
+    if (other.version().isPrerelease()
+        && !(current.version().isPrerelease() && sameRelease(current, other))) {
       return false;
     }
     if (other.version().major() != current.version().major()) {
       return false;
     }
     return strategy == Strategy.SemverMinor || other.version().minor() == current.version().minor();
+  }
+
+  private static boolean sameRelease(VersionTag a, VersionTag b) {
+    return a.version().major() == b.version().major()
+        && a.version().minor() == b.version().minor()
+        && a.version().patch() == b.version().patch();
   }
 
   private static Candidate candidate(ImageReference tagged, DigestResolution resolution) {
