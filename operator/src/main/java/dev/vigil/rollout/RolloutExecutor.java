@@ -33,6 +33,15 @@ import java.util.Objects;
  */
 public final class RolloutExecutor {
 
+  /**
+   * The field manager Vigil's patches are recorded under in managedFields, so GitOps tools can
+   * tell Vigil's changes apart (Argo CD: {@code managedFieldsManagers: [vigil]}).
+   */
+  public static final String FIELD_MANAGER = "vigil";
+
+  private static final PatchContext JSON_PATCH =
+      new PatchContext.Builder().withPatchType(PatchType.JSON).withFieldManager(FIELD_MANAGER).build();
+
   private final KubernetesClient client;
   private final Clock clock;
 
@@ -250,7 +259,7 @@ public final class RolloutExecutor {
         .resources(type)
         .inNamespace(workload.namespace())
         .withName(workload.name())
-        .patch(PatchContext.of(PatchType.JSON), patch);
+        .patch(JSON_PATCH, patch);
   }
 
   private static String resourceVersion(HasMetadata resource) {

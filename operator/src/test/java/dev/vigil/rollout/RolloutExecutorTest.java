@@ -99,18 +99,23 @@ class RolloutExecutorTest {
 
   /** Runs {@code step} and returns how many writes (POST, PUT, PATCH, DELETE) it sent. */
   private static int writesOf(Runnable step) {
-    recordedRequests();
-    step.run();
-    return (int) recordedRequests().stream().filter(method -> !method.equals("GET")).count();
+    return writeRequestsOf(step).size();
   }
 
-  /** The methods of the requests the mock server received since last asked. */
+  /** Runs {@code step} and returns its writes as "METHOD path?query". */
+  private static List<String> writeRequestsOf(Runnable step) {
+    recordedRequests();
+    step.run();
+    return recordedRequests().stream().filter(request -> !request.startsWith("GET ")).toList();
+  }
+
+  /** The requests the mock server received since last asked, as "METHOD path?query". */
   private static List<String> recordedRequests() {
     List<String> methods = new ArrayList<>();
     try {
       RecordedRequest request;
       while ((request = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
-        methods.add(request.getMethod());
+        methods.add(request.getMethod() + " " + request.getPath());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -126,12 +131,16 @@ class RolloutExecutorTest {
     RolloutExecutor executor = executorAt(T0);
     RolloutAnnotation[] started = new RolloutAnnotation[1];
 
-    int requests =
-        writesOf(() -> started[0] = executor.start(workload, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO)));
+    List<String> writes =
+        writeRequestsOf(
+            () -> started[0] = executor.start(workload, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO)));
 
     RolloutPhase phase = kind == WorkloadKind.CronJob ? RolloutPhase.RolledOut : RolloutPhase.RollingOut;
     RolloutAnnotation annotation = expected(IMAGE, RolloutMethod.PinDigest, phase, null);
-    assertEquals(1, requests);
+    String resource = kind == WorkloadKind.CronJob ? "batch/v1/namespaces/shop/cronjobs" : "apps/v1/namespaces/shop/" + kind.name().toLowerCase() + "s";
+    assertEquals(
+        List.of("PATCH /apis/" + resource + "/" + workload.name() + "?fieldManager=vigil"), writes,
+        "one JSON patch, recorded under Vigil's field manager");
     assertEquals(annotation, started[0]);
     Workload after = workloads.reread(workload);
     assertEquals(annotation.format(), annotationText(after));
