@@ -9,8 +9,8 @@ import java.util.Objects;
  *
  * @param reference the candidate's repository and tag, without a digest
  * @param digest digest of the platform image manifest: what the node would run
- * @param indexDigest digest of the index the platform manifest was chosen from; null when the
- *     tag names a single-platform manifest
+ * @param indexDigest digest of the index the platform manifest was chosen from; null when the tag
+ *     names a single-platform manifest
  */
 public record Candidate(ImageReference reference, String digest, String indexDigest) {
 
@@ -41,7 +41,8 @@ public record Candidate(ImageReference reference, String digest, String indexDig
    * report either the platform manifest or the index digest, so both count.
    */
   public boolean isRunning(String runningDigest) {
-    return digest.equals(runningDigest) || (indexDigest != null && indexDigest.equals(runningDigest));
+    return digest.equals(runningDigest)
+        || (indexDigest != null && indexDigest.equals(runningDigest));
   }
 
   /** "tag@sha256:0123456789ab", short enough for reasons and events. */

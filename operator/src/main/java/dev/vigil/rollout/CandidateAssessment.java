@@ -19,7 +19,11 @@ public record CandidateAssessment(
     Objects.requireNonNull(signature, "signature");
     if (fixes < 0 || newFindings < 0) {
       throw new IllegalArgumentException(
-          "finding counts cannot be negative (fixes " + fixes + ", newFindings " + newFindings + ")");
+          "finding counts cannot be negative (fixes "
+              + fixes
+              + ", newFindings "
+              + newFindings
+              + ")");
     }
   }
 }

@@ -21,13 +21,12 @@ import java.util.Optional;
  *       SemVer precedence above the current tag within the same major.minor (patch) or major
  *       (minor). Tags that are not SemVer, use another prefix style than the current tag ("v1.4.1"
  *       when the current tag is "1.4.0"), or name cosign/OCI artifacts are ignored; pre-releases
- *       count only when the current tag is a pre-release of the same MAJOR.MINOR.PATCH. A
- *       newer tag that has no image for the platform (or vanished after listing) is skipped in
- *       favour of the next one.
+ *       count only when the current tag is a pre-release of the same MAJOR.MINOR.PATCH. A newer tag
+ *       that has no image for the platform (or vanished after listing) is skipped in favour of the
+ *       next one.
  * </ul>
  *
- * Same-tag rebuilds are the Digest strategy's job: the SemVer strategies look only at newer
- * tags.
+ * Same-tag rebuilds are the Digest strategy's job: the SemVer strategies look only at newer tags.
  */
 public final class CandidateFinder {
 
@@ -40,12 +39,12 @@ public final class CandidateFinder {
   /**
    * The candidate for a container, or empty when there is nothing newer than what runs.
    *
-   * @param current the image reference as written in the pod spec; it must carry a tag (it may
-   *     also carry a digest, as after a PinDigest rollout: the tag is what is followed)
+   * @param current the image reference as written in the pod spec; it must carry a tag (it may also
+   *     carry a digest, as after a PinDigest rollout: the tag is what is followed)
    * @param runningDigest the digest the container runs (platform manifest or index digest)
    * @param platform the node platform the workload runs on
-   * @throws IllegalArgumentException when the reference has no tag to follow, or a SemVer
-   *     strategy meets a current tag that is not SemVer
+   * @throws IllegalArgumentException when the reference has no tag to follow, or a SemVer strategy
+   *     meets a current tag that is not SemVer
    * @throws RegistryException when the registry cannot answer
    */
   public Optional<Candidate> find(
@@ -65,8 +64,8 @@ public final class CandidateFinder {
     };
   }
 
-  private Optional<Candidate> sameTag(ImageReference tagged, String runningDigest, Platform platform)
-      throws RegistryException {
+  private Optional<Candidate> sameTag(
+      ImageReference tagged, String runningDigest, Platform platform) throws RegistryException {
     DigestResolution now = source.headDigest(tagged, platform);
     Candidate candidate = candidate(tagged, now);
     return candidate.isRunning(runningDigest) ? Optional.empty() : Optional.of(candidate);
@@ -80,9 +79,14 @@ public final class CandidateFinder {
             .orElseThrow(
                 () ->
                     new IllegalArgumentException(
-                        "tag \"" + current.tag() + "\" of " + current.familiar()
+                        "tag \""
+                            + current.tag()
+                            + "\" of "
+                            + current.familiar()
                             + " is not a SemVer version (MAJOR.MINOR.PATCH, optionally with a v"
-                            + " prefix): strategy " + strategy + " needs one"));
+                            + " prefix): strategy "
+                            + strategy
+                            + " needs one"));
     List<VersionTag> newer =
         source.listTags(current.toRepository()).stream()
             .map(VersionTag::parse)
@@ -90,9 +94,7 @@ public final class CandidateFinder {
             .filter(t -> t.prefix().equals(currentTag.prefix()))
             .filter(t -> inRange(currentTag, t, strategy))
             .sorted(
-                Comparator.comparing(VersionTag::version)
-                    .thenComparing(VersionTag::tag)
-                    .reversed())
+                Comparator.comparing(VersionTag::version).thenComparing(VersionTag::tag).reversed())
             .toList();
     for (VersionTag tag : newer) {
       ImageReference tagged = current.withTag(tag.tag());

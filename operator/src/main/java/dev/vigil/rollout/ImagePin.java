@@ -3,9 +3,9 @@ package dev.vigil.rollout;
 import dev.vigil.registry.ImageReference;
 
 /**
- * Image strings as a PinDigest rollout writes them: the repository exactly as the pod spec
- * spelled it ("nginx", "ghcr.io/acme/web"), the tag kept for humans, and the digest that
- * actually decides what runs: {@code nginx:1.25@sha256:...}.
+ * Image strings as a PinDigest rollout writes them: the repository exactly as the pod spec spelled
+ * it ("nginx", "ghcr.io/acme/web"), the tag kept for humans, and the digest that actually decides
+ * what runs: {@code nginx:1.25@sha256:...}.
  */
 final class ImagePin {
 
@@ -22,7 +22,10 @@ final class ImagePin {
     return pinned;
   }
 
-  /** The written image without tag and digest ("localhost:5000/app:1@sha256:..." → "localhost:5000/app"). */
+  /**
+   * The written image without tag and digest ("localhost:5000/app:1@sha256:..." →
+   * "localhost:5000/app").
+   */
   static String repositoryPart(String written) {
     String name = written;
     int at = name.indexOf('@');

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 
 /**
- * An RFC 6902 JSON patch document under construction, with the map-entry operations that
- * Kubernetes annotations need (the map may be absent, keys contain '/').
+ * An RFC 6902 JSON patch document under construction, with the map-entry operations that Kubernetes
+ * annotations need (the map may be absent, keys contain '/').
  */
 final class JsonPatch {
 
@@ -27,22 +27,31 @@ final class JsonPatch {
   }
 
   /**
-   * Sets {@code key} in the string map at {@code mapPath}. {@code current} is the map as read
-   * (null when absent); {@code parentPath} and {@code mapField} create it, and the parent
-   * object too when {@code parentExists} is false.
+   * Sets {@code key} in the string map at {@code mapPath}. {@code current} is the map as read (null
+   * when absent); {@code parentPath} and {@code mapField} create it, and the parent object too when
+   * {@code parentExists} is false.
    */
   JsonPatch putEntry(
-      String parentPath, boolean parentExists, String mapField, Map<String, String> current,
-      String key, String value) {
+      String parentPath,
+      boolean parentExists,
+      String mapField,
+      Map<String, String> current,
+      String key,
+      String value) {
     if (!parentExists) {
       ObjectNode parent = JSON.createObjectNode();
       parent.putObject(mapField).put(key, value);
       operations.addObject().put("op", "add").put("path", parentPath).set("value", parent);
     } else if (current == null) {
       ObjectNode map = JSON.createObjectNode().put(key, value);
-      operations.addObject().put("op", "add").put("path", parentPath + "/" + mapField).set("value", map);
+      operations
+          .addObject()
+          .put("op", "add")
+          .put("path", parentPath + "/" + mapField)
+          .set("value", map);
     } else {
-      operations.addObject()
+      operations
+          .addObject()
           .put("op", "add")
           .put("path", parentPath + "/" + mapField + "/" + escape(key))
           .put("value", value);

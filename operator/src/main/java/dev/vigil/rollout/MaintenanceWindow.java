@@ -11,10 +11,9 @@ import java.time.ZonedDateTime;
 import java.util.Optional;
 
 /**
- * A recurring maintenance window: opens when the cron fires in the time zone and stays open
- * for the duration. It is open at {@code now} when the latest opening at or before now is less
- * than the duration ago; overlapping windows (duration longer than the cron period) simply
- * stay open.
+ * A recurring maintenance window: opens when the cron fires in the time zone and stays open for the
+ * duration. It is open at {@code now} when the latest opening at or before now is less than the
+ * duration ago; overlapping windows (duration longer than the cron period) simply stay open.
  */
 public final class MaintenanceWindow {
 

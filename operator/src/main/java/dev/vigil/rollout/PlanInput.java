@@ -18,14 +18,14 @@ import java.util.Set;
  * @param kind the workload kind
  * @param container the container name
  * @param image the container's image reference as written in the pod spec
- * @param imagePullPolicy the container's imagePullPolicy; null means the Kubernetes default
- *     (Always for an untagged or ":latest" reference, IfNotPresent otherwise)
+ * @param imagePullPolicy the container's imagePullPolicy; null means the Kubernetes default (Always
+ *     for an untagged or ":latest" reference, IfNotPresent otherwise)
  * @param runningDigest the digest the container runs
  * @param candidate what the container could move to; null when nothing newer exists
  * @param assessment the scan side's facts about the candidate; null when not assessed yet
  * @param annotation the workload's {@code vigil.dev/rollout} annotation; null when absent
- * @param progress the in-flight rollout's progress ({@link RolloutExecutor#progress}); needed
- *     only while the annotation is in phase RollingOut
+ * @param progress the in-flight rollout's progress ({@link RolloutExecutor#progress}); needed only
+ *     while the annotation is in phase RollingOut
  * @param failedDigests digests that already failed (rolled back or failed) for this container
  * @param concurrency rollouts in flight and the cluster-wide limit
  * @param now the current time

@@ -13,9 +13,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Reads a workload controller's status the way {@code kubectl rollout status} does, from the
- * object alone (pure). Status written for an older generation never counts: right after a
- * patch the previous rollout's "complete" status is still there.
+ * Reads a workload controller's status the way {@code kubectl rollout status} does, from the object
+ * alone (pure). Status written for an older generation never counts: right after a patch the
+ * previous rollout's "complete" status is still there.
  */
 public final class ProgressEvaluator {
 
@@ -58,7 +58,8 @@ public final class ProgressEvaluator {
                 .orElse(null);
     if (progressing != null && PROGRESS_DEADLINE_EXCEEDED.equals(progressing.getReason())) {
       return Progress.failed(
-          "Deployment " + PROGRESS_DEADLINE_EXCEEDED
+          "Deployment "
+              + PROGRESS_DEADLINE_EXCEEDED
               + (progressing.getMessage() == null ? "" : ": " + progressing.getMessage()));
     }
     int desired = orDefault(d.getSpec() == null ? null : d.getSpec().getReplicas(), 1);
@@ -96,8 +97,15 @@ public final class ProgressEvaluator {
     if (status.getUpdateRevision() == null
         || !Objects.equals(status.getUpdateRevision(), status.getCurrentRevision())) {
       return Progress.inProgress(
-          "revision " + status.getUpdateRevision() + " is not current yet (current "
-              + status.getCurrentRevision() + "); " + updated + " of " + desired + " replicas updated");
+          "revision "
+              + status.getUpdateRevision()
+              + " is not current yet (current "
+              + status.getCurrentRevision()
+              + "); "
+              + updated
+              + " of "
+              + desired
+              + " replicas updated");
     }
     if (updated != desired || ready != desired) {
       return Progress.inProgress(
@@ -126,12 +134,17 @@ public final class ProgressEvaluator {
   }
 
   private static Optional<Progress> stale(HasMetadata workload, Long observedGeneration) {
-    long generation = workload.getMetadata().getGeneration() == null ? 0 : workload.getMetadata().getGeneration();
+    long generation =
+        workload.getMetadata().getGeneration() == null ? 0 : workload.getMetadata().getGeneration();
     long observed = observedGeneration == null ? 0 : observedGeneration;
     if (observed < generation) {
       return Optional.of(
           Progress.inProgress(
-              "the controller has not observed generation " + generation + " yet (observed " + observed + ")"));
+              "the controller has not observed generation "
+                  + generation
+                  + " yet (observed "
+                  + observed
+                  + ")"));
     }
     return Optional.empty();
   }

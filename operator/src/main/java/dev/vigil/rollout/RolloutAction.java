@@ -34,7 +34,8 @@ public sealed interface RolloutAction
       Objects.requireNonNull(fromDigest, "fromDigest");
       Objects.requireNonNull(policy, "policy");
       if (target.tag() == null || !target.hasDigest()) {
-        throw new IllegalArgumentException("a rollout target names a tag and a digest, not " + target);
+        throw new IllegalArgumentException(
+            "a rollout target names a tag and a digest, not " + target);
       }
     }
 

@@ -18,8 +18,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The rollout state Vigil keeps on the workload itself, in the annotation {@value #KEY}, so
- * that a restarted operator resumes (or rolls back) a rollout and never starts one twice:
+ * The rollout state Vigil keeps on the workload itself, in the annotation {@value #KEY}, so that a
+ * restarted operator resumes (or rolls back) a rollout and never starts one twice:
  *
  * <pre>{@code
  * {"container":"web","from":"sha256:...","to":"sha256:...","previousImage":"registry/app:1.4",
@@ -111,9 +111,16 @@ public record RolloutAnnotation(
       return Optional.of(parse(text));
     } catch (MalformedRolloutAnnotationException e) {
       throw new MalformedRolloutAnnotationException(
-          "annotation " + KEY + " on " + workload.getKind() + " "
-              + workload.getMetadata().getNamespace() + "/" + workload.getMetadata().getName()
-              + " is malformed (remove or fix it; Vigil will not overwrite it): " + e.getMessage(),
+          "annotation "
+              + KEY
+              + " on "
+              + workload.getKind()
+              + " "
+              + workload.getMetadata().getNamespace()
+              + "/"
+              + workload.getMetadata().getName()
+              + " is malformed (remove or fix it; Vigil will not overwrite it): "
+              + e.getMessage(),
           e);
     }
   }
@@ -126,14 +133,17 @@ public record RolloutAnnotation(
   public static RolloutAnnotation parse(String text) {
     if (text.length() > MAX_LENGTH) {
       throw new MalformedRolloutAnnotationException(
-          "it is " + text.length() + " characters long, more than the " + MAX_LENGTH + " Vigil writes");
+          "it is "
+              + text.length()
+              + " characters long, more than the "
+              + MAX_LENGTH
+              + " Vigil writes");
     }
     JsonNode root;
     try {
       root = JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new MalformedRolloutAnnotationException(
-          "not valid JSON: " + e.getOriginalMessage(), e);
+      throw new MalformedRolloutAnnotationException("not valid JSON: " + e.getOriginalMessage(), e);
     }
     if (root == null || !root.isObject()) {
       throw new MalformedRolloutAnnotationException("not a JSON object");
@@ -171,7 +181,10 @@ public record RolloutAnnotation(
     JsonNode node = root.get(field);
     if (!node.isTextual()) {
       throw new MalformedRolloutAnnotationException(
-          "field \"" + field + "\" must be a string, not " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+          "field \""
+              + field
+              + "\" must be a string, not "
+              + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
     }
     return node.textValue();
   }
@@ -184,7 +197,11 @@ public record RolloutAnnotation(
       }
     }
     throw new MalformedRolloutAnnotationException(
-        "field \"" + field + "\" is \"" + value + "\", not one of "
+        "field \""
+            + field
+            + "\" is \""
+            + value
+            + "\", not one of "
             + java.util.Arrays.toString(type.getEnumConstants()));
   }
 
@@ -222,7 +239,15 @@ public record RolloutAnnotation(
   /** The same rollout in another phase. */
   public RolloutAnnotation withPhase(RolloutPhase newPhase) {
     return new RolloutAnnotation(
-        container, from, to, previousImage, method, policy, startedAt, newPhase, previousRestartedAt);
+        container,
+        from,
+        to,
+        previousImage,
+        method,
+        policy,
+        startedAt,
+        newPhase,
+        previousRestartedAt);
   }
 
   /** When Vigil gives up waiting: {@code startedAt} plus the policy's progress deadline. */

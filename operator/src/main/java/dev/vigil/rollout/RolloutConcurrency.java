@@ -15,7 +15,8 @@ public record RolloutConcurrency(int clusterInFlight, int clusterLimit, int poli
       throw new IllegalArgumentException("rollouts in flight cannot be negative");
     }
     if (clusterLimit < 1) {
-      throw new IllegalArgumentException("the cluster-wide rollout limit must be at least 1, not " + clusterLimit);
+      throw new IllegalArgumentException(
+          "the cluster-wide rollout limit must be at least 1, not " + clusterLimit);
     }
   }
 }

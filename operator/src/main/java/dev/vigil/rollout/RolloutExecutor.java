@@ -23,24 +23,27 @@ import java.util.Objects;
 
 /**
  * Applies rollout decisions to workloads. Every step is one JSON patch that first tests the
- * resourceVersion the caller read, so a step computed from an outdated object is refused
- * ({@link WorkloadChangedException}) instead of overwriting someone's change, and it writes the
- * {@link RolloutAnnotation} in the same patch as the change it describes. All state lives in
- * that annotation: any executor instance (e.g. after an operator restart) can continue a
- * rollout another one started, and repeating a step is a no-op.
+ * resourceVersion the caller read, so a step computed from an outdated object is refused ({@link
+ * WorkloadChangedException}) instead of overwriting someone's change, and it writes the {@link
+ * RolloutAnnotation} in the same patch as the change it describes. All state lives in that
+ * annotation: any executor instance (e.g. after an operator restart) can continue a rollout another
+ * one started, and repeating a step is a no-op.
  *
  * <p>Pass workloads as just read from the API server (or an informer cache).
  */
 public final class RolloutExecutor {
 
   /**
-   * The field manager Vigil's patches are recorded under in managedFields, so GitOps tools can
-   * tell Vigil's changes apart (Argo CD: {@code managedFieldsManagers: [vigil]}).
+   * The field manager Vigil's patches are recorded under in managedFields, so GitOps tools can tell
+   * Vigil's changes apart (Argo CD: {@code managedFieldsManagers: [vigil]}).
    */
   public static final String FIELD_MANAGER = "vigil";
 
   private static final PatchContext JSON_PATCH =
-      new PatchContext.Builder().withPatchType(PatchType.JSON).withFieldManager(FIELD_MANAGER).build();
+      new PatchContext.Builder()
+          .withPatchType(PatchType.JSON)
+          .withFieldManager(FIELD_MANAGER)
+          .build();
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -56,18 +59,22 @@ public final class RolloutExecutor {
    * {@value RolloutAnnotation#RESTARTED_AT}; both record the annotation, phase RollingOut (for a
    * CronJob RolledOut at once: its next runs use the new template).
    *
-   * @return the annotation now on the workload; when the workload already records a rollout of
-   *     this container to this digest (in any phase), that one, and nothing is patched
+   * @return the annotation now on the workload; when the workload already records a rollout of this
+   *     container to this digest (in any phase), that one, and nothing is patched
    * @throws MalformedRolloutAnnotationException when the workload's annotation is unreadable
    * @throws IllegalStateException when another rollout on the workload is still in flight
-   * @throws IllegalArgumentException when the decision does not start a rollout, or the
-   *     container or kind does not fit
+   * @throws IllegalArgumentException when the decision does not start a rollout, or the container
+   *     or kind does not fit
    * @throws WorkloadChangedException when the workload changed since it was read
    */
   public RolloutAnnotation start(Workload workload, String container, Decision decision) {
     if (!(decision.action() instanceof RolloutAction.StartRollout start)) {
       throw new IllegalArgumentException(
-          "decision " + decision.state() + " does not start a rollout (action " + decision.action() + ")");
+          "decision "
+              + decision.state()
+              + " does not start a rollout (action "
+              + decision.action()
+              + ")");
     }
     Template template = Template.of(workload);
     HasMetadata resource = workload.resource();
@@ -78,8 +85,12 @@ public final class RolloutExecutor {
       }
       if (existing.phase() == RolloutPhase.RollingOut) {
         throw new IllegalStateException(
-            describe(workload) + " is still rolling out container " + existing.container() + " to "
-                + existing.to() + "; finish or roll back that rollout first");
+            describe(workload)
+                + " is still rolling out container "
+                + existing.container()
+                + " to "
+                + existing.to()
+                + "; finish or roll back that rollout first");
       }
     }
     Slot slot = template.container(container);
@@ -91,20 +102,38 @@ public final class RolloutExecutor {
       String pinned = ImagePin.pin(previousImage, start.target().tag(), start.toDigest());
       patch.test(slot.imagePath(), previousImage).replace(slot.imagePath(), pinned);
     } else {
-      previousRestartedAt = template.annotations() == null ? null : template.annotations().get(RolloutAnnotation.RESTARTED_AT);
+      previousRestartedAt =
+          template.annotations() == null
+              ? null
+              : template.annotations().get(RolloutAnnotation.RESTARTED_AT);
       patch.putEntry(
-          template.path() + "/metadata", template.hasMetadata(), "annotations",
-          template.annotations(), RolloutAnnotation.RESTARTED_AT, now.toString());
+          template.path() + "/metadata",
+          template.hasMetadata(),
+          "annotations",
+          template.annotations(),
+          RolloutAnnotation.RESTARTED_AT,
+          now.toString());
     }
     RolloutPhase phase =
         workload.kind() == WorkloadKind.CronJob ? RolloutPhase.RolledOut : RolloutPhase.RollingOut;
     RolloutAnnotation annotation =
         new RolloutAnnotation(
-            container, start.fromDigest(), start.toDigest(), previousImage, start.method(),
-            start.policy(), now, phase, previousRestartedAt);
+            container,
+            start.fromDigest(),
+            start.toDigest(),
+            previousImage,
+            start.method(),
+            start.policy(),
+            now,
+            phase,
+            previousRestartedAt);
     patch.putEntry(
-        "/metadata", true, "annotations", resource.getMetadata().getAnnotations(),
-        RolloutAnnotation.KEY, annotation.format());
+        "/metadata",
+        true,
+        "annotations",
+        resource.getMetadata().getAnnotations(),
+        RolloutAnnotation.KEY,
+        annotation.format());
     apply(workload, template, patch);
     return annotation;
   }
@@ -133,25 +162,34 @@ public final class RolloutExecutor {
       String image = template.container(annotation.container()).container().getImage();
       if (!annotation.to().equals(ImagePin.digestOf(image))) {
         return Progress.failed(
-            "container " + annotation.container() + " image was changed to " + image
-                + " while rolling out to " + annotation.to());
+            "container "
+                + annotation.container()
+                + " image was changed to "
+                + image
+                + " while rolling out to "
+                + annotation.to());
       }
     }
     Progress status = ProgressEvaluator.of(workload.kind(), workload.resource());
     Instant deadline = annotation.deadline(progressDeadline);
     if (status.status() == Progress.Status.InProgress && !clock.instant().isBefore(deadline)) {
       return Progress.failed(
-          "not rolled out within " + progressDeadline.toSeconds() + "s of " + annotation.startedAt()
-              + " (" + status.detail() + ")");
+          "not rolled out within "
+              + progressDeadline.toSeconds()
+              + "s of "
+              + annotation.startedAt()
+              + " ("
+              + status.detail()
+              + ")");
     }
     return status;
   }
 
   /**
-   * Restores the exact previous image string (PinDigest) or the previous pod-template
-   * {@value RolloutAnnotation#RESTARTED_AT} (Restart) and records phase RolledBack. When the
-   * container meanwhile runs an image that is neither Vigil's nor the previous one, that change
-   * is left alone and phase Failed is recorded instead.
+   * Restores the exact previous image string (PinDigest) or the previous pod-template {@value
+   * RolloutAnnotation#RESTARTED_AT} (Restart) and records phase RolledBack. When the container
+   * meanwhile runs an image that is neither Vigil's nor the previous one, that change is left alone
+   * and phase Failed is recorded instead.
    *
    * @return the annotation now on the workload (unchanged when already RolledBack)
    * @throws IllegalStateException when the workload records no rollout
@@ -178,18 +216,24 @@ public final class RolloutExecutor {
       result = RolloutPhase.Failed;
     } else if (annotation.previousRestartedAt() == null) {
       patch.removeEntry(
-          template.path() + "/metadata/annotations", template.annotations(), RolloutAnnotation.RESTARTED_AT);
+          template.path() + "/metadata/annotations",
+          template.annotations(),
+          RolloutAnnotation.RESTARTED_AT);
     } else {
       patch.putEntry(
-          template.path() + "/metadata", template.hasMetadata(), "annotations",
-          template.annotations(), RolloutAnnotation.RESTARTED_AT, annotation.previousRestartedAt());
+          template.path() + "/metadata",
+          template.hasMetadata(),
+          "annotations",
+          template.annotations(),
+          RolloutAnnotation.RESTARTED_AT,
+          annotation.previousRestartedAt());
     }
     return record(workload, template, patch, annotation.withPhase(result));
   }
 
   /**
-   * Records phase RolledOut. The annotation stays on the workload: it explains to GitOps tools
-   * and people why the image differs from Git (docs/gitops.md).
+   * Records phase RolledOut. The annotation stays on the workload: it explains to GitOps tools and
+   * people why the image differs from Git (docs/gitops.md).
    *
    * @return the annotation now on the workload (unchanged when already RolledOut)
    * @throws IllegalStateException when no rollout is recorded or it ended otherwise
@@ -199,8 +243,8 @@ public final class RolloutExecutor {
   }
 
   /**
-   * Records phase Failed for a rollout that failed and is left in place (rollback.onFailure
-   * false), so that it is not watched again.
+   * Records phase Failed for a rollout that failed and is left in place (rollback.onFailure false),
+   * so that it is not watched again.
    */
   public RolloutAnnotation markFailed(Workload workload) {
     return conclude(workload, RolloutPhase.Failed);
@@ -213,7 +257,11 @@ public final class RolloutExecutor {
     }
     if (annotation.phase() != RolloutPhase.RollingOut) {
       throw new IllegalStateException(
-          "cannot record " + result + " for the rollout on " + describe(workload) + ": it is "
+          "cannot record "
+              + result
+              + " for the rollout on "
+              + describe(workload)
+              + ": it is "
               + annotation.phase());
     }
     Template template = Template.of(workload);
@@ -225,8 +273,12 @@ public final class RolloutExecutor {
   private RolloutAnnotation record(
       Workload workload, Template template, JsonPatch patch, RolloutAnnotation annotation) {
     patch.putEntry(
-        "/metadata", true, "annotations", workload.resource().getMetadata().getAnnotations(),
-        RolloutAnnotation.KEY, annotation.format());
+        "/metadata",
+        true,
+        "annotations",
+        workload.resource().getMetadata().getAnnotations(),
+        RolloutAnnotation.KEY,
+        annotation.format());
     apply(workload, template, patch);
     return annotation;
   }
@@ -236,7 +288,10 @@ public final class RolloutExecutor {
         .orElseThrow(
             () ->
                 new IllegalStateException(
-                    describe(workload) + " has no " + RolloutAnnotation.KEY + " annotation: no rollout to act on"));
+                    describe(workload)
+                        + " has no "
+                        + RolloutAnnotation.KEY
+                        + " annotation: no rollout to act on"));
   }
 
   private void apply(Workload workload, Template template, JsonPatch patch) {
@@ -245,9 +300,11 @@ public final class RolloutExecutor {
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409 || e.getCode() == 422) {
         throw new WorkloadChangedException(
-            describe(workload) + " changed since it was read (resourceVersion "
+            describe(workload)
+                + " changed since it was read (resourceVersion "
                 + workload.resource().getMetadata().getResourceVersion()
-                + "); read it again and plan again: " + e.getMessage(),
+                + "); read it again and plan again: "
+                + e.getMessage(),
             e);
       }
       throw e;
@@ -266,7 +323,9 @@ public final class RolloutExecutor {
     String version = resource.getMetadata().getResourceVersion();
     if (version == null || version.isEmpty()) {
       throw new IllegalArgumentException(
-          resource.getKind() + " " + resource.getMetadata().getName()
+          resource.getKind()
+              + " "
+              + resource.getMetadata().getName()
               + " has no resourceVersion: pass the object as read from the API server");
     }
     return version;
@@ -287,18 +346,35 @@ public final class RolloutExecutor {
       HasMetadata r = workload.resource();
       return switch (workload.kind()) {
         case Deployment ->
-            new Template(Deployment.class, "/spec/template", ((Deployment) r).getSpec().getTemplate(), workload);
+            new Template(
+                Deployment.class,
+                "/spec/template",
+                ((Deployment) r).getSpec().getTemplate(),
+                workload);
         case StatefulSet ->
-            new Template(StatefulSet.class, "/spec/template", ((StatefulSet) r).getSpec().getTemplate(), workload);
+            new Template(
+                StatefulSet.class,
+                "/spec/template",
+                ((StatefulSet) r).getSpec().getTemplate(),
+                workload);
         case DaemonSet ->
-            new Template(DaemonSet.class, "/spec/template", ((DaemonSet) r).getSpec().getTemplate(), workload);
+            new Template(
+                DaemonSet.class,
+                "/spec/template",
+                ((DaemonSet) r).getSpec().getTemplate(),
+                workload);
         case CronJob ->
             new Template(
-                CronJob.class, "/spec/jobTemplate/spec/template",
-                ((CronJob) r).getSpec().getJobTemplate().getSpec().getTemplate(), workload);
+                CronJob.class,
+                "/spec/jobTemplate/spec/template",
+                ((CronJob) r).getSpec().getJobTemplate().getSpec().getTemplate(),
+                workload);
         case Job, Pod ->
             throw new IllegalArgumentException(
-                "a " + workload.kind() + "'s pod template cannot be changed: " + describe(workload)
+                "a "
+                    + workload.kind()
+                    + "'s pod template cannot be changed: "
+                    + describe(workload)
                     + " is not rolled out");
       };
     }

@@ -10,27 +10,27 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Decides what happens to one workload container when a candidate image exists. Pure: no I/O,
- * no clock (the time comes in {@link PlanInput#now()}), the same input always gives the same
- * {@link Decision}. The rules, in the order they apply (docs/rollouts.md lists the reasons):
+ * Decides what happens to one workload container when a candidate image exists. Pure: no I/O, no
+ * clock (the time comes in {@link PlanInput#now()}), the same input always gives the same {@link
+ * Decision}. The rules, in the order they apply (docs/rollouts.md lists the reasons):
  *
  * <ol>
- *   <li>A rollout in flight on the workload (annotation phase RollingOut) is seen through
- *       whatever the policy says now: watched, finished, rolled back or marked failed.
+ *   <li>A rollout in flight on the workload (annotation phase RollingOut) is seen through whatever
+ *       the policy says now: watched, finished, rolled back or marked failed.
  *   <li>updates.mode Off: nothing.
- *   <li>No candidate, or the candidate is what runs: nothing (RolledOut while the annotation
- *       says Vigil moved the container to the running digest).
- *   <li>A candidate this container already moved to, rolled back from or failed on (annotation
- *       or history): never again.
+ *   <li>No candidate, or the candidate is what runs: nothing (RolledOut while the annotation says
+ *       Vigil moved the container to the running digest).
+ *   <li>A candidate this container already moved to, rolled back from or failed on (annotation or
+ *       history): never again.
  *   <li>Not assessed yet: wait. Same config and layers as the running image: ignore.
  *   <li>Requirements (both Notify and Rollout): a verified signature when require.signature or
  *       signatures.mode Enforce; no new findings at or above failOn when
  *       require.noNewVulnerabilities.
  *   <li>Notify: Available.
- *   <li>Rollout: a same-tag rebuild (strategy Digest) must fix at least one finding (a newer
- *       SemVer tag is its own reason); only Deployments, StatefulSets, DaemonSets and CronJobs;
- *       the method must work for the container; the maintenance window must be open; the
- *       concurrency limits must have room. Then start.
+ *   <li>Rollout: a same-tag rebuild (strategy Digest) must fix at least one finding (a newer SemVer
+ *       tag is its own reason); only Deployments, StatefulSets, DaemonSets and CronJobs; the method
+ *       must work for the container; the maintenance window must be open; the concurrency limits
+ *       must have room. Then start.
  * </ol>
  */
 public final class RolloutPlanner {
@@ -61,7 +61,10 @@ public final class RolloutPlanner {
           && annotation.to().equals(in.runningDigest())) {
         return decision(
             State.RolledOut,
-            "RolledOut: running " + ShortDigest.of(annotation.to()) + " since " + annotation.startedAt());
+            "RolledOut: running "
+                + ShortDigest.of(annotation.to())
+                + " since "
+                + annotation.startedAt());
       }
       return decision(State.None, "None: no image newer than the running one");
     }
@@ -69,11 +72,16 @@ public final class RolloutPlanner {
     if (ownAnnotation && annotation.to().equals(candidate.digest())) {
       return switch (annotation.phase()) {
         case RolledOut ->
-            decision(State.RolledOut, "RolledOut: moved to " + candidate.describe() + " at " + annotation.startedAt());
+            decision(
+                State.RolledOut,
+                "RolledOut: moved to " + candidate.describe() + " at " + annotation.startedAt());
         case RolledBack ->
-            decision(State.RolledBack, "RolledBack: " + named + " failed on this workload and is not retried");
+            decision(
+                State.RolledBack,
+                "RolledBack: " + named + " failed on this workload and is not retried");
         case Failed ->
-            decision(State.Failed, "Failed: " + named + " failed on this workload and is not retried");
+            decision(
+                State.Failed, "Failed: " + named + " failed on this workload and is not retried");
         case RollingOut -> throw new IllegalStateException("handled above");
       };
     }
@@ -83,11 +91,14 @@ public final class RolloutPlanner {
     CandidateAssessment assessment = in.assessment();
     if (assessment == null) {
       return new Decision(
-          State.Waiting, "Waiting: " + named + " is not assessed yet", RolloutAction.NONE,
+          State.Waiting,
+          "Waiting: " + named + " is not assessed yet",
+          RolloutAction.NONE,
           in.now().plus(RETRY_INTERVAL));
     }
     if (assessment.identicalContent()) {
-      return decision(State.None, "None: " + named + " has the same config and layers as the running image");
+      return decision(
+          State.None, "None: " + named + " has the same config and layers as the running image");
     }
     Optional<String> unmet = unmetRequirement(in, assessment);
     if (unmet.isPresent()) {
@@ -96,7 +107,11 @@ public final class RolloutPlanner {
     if (updates.mode == Updates.Mode.Notify) {
       return decision(
           State.Available,
-          "Available: " + named + " fixes " + findings(assessment.fixes()) + " (updates.mode is Notify)");
+          "Available: "
+              + named
+              + " fixes "
+              + findings(assessment.fixes())
+              + " (updates.mode is Notify)");
     }
     return rollout(in, candidate, assessment);
   }
@@ -114,7 +129,9 @@ public final class RolloutPlanner {
     if (!isRollable(in.kind())) {
       return decision(
           State.Blocked,
-          "Blocked: a " + in.kind() + " cannot be rolled out (only Deployment, StatefulSet,"
+          "Blocked: a "
+              + in.kind()
+              + " cannot be rolled out (only Deployment, StatefulSet,"
               + " DaemonSet and CronJob pod templates can be changed)");
     }
     MethodChoice method = method(in, candidate);
@@ -135,35 +152,51 @@ public final class RolloutPlanner {
           return decision(State.Blocked, "Blocked: the maintenance window never opens again");
         }
         return new Decision(
-            State.Waiting, "Waiting: next maintenance window opens at " + next.get(),
-            RolloutAction.NONE, next.get());
+            State.Waiting,
+            "Waiting: next maintenance window opens at " + next.get(),
+            RolloutAction.NONE,
+            next.get());
       }
     }
     RolloutConcurrency concurrency = in.concurrency();
     if (concurrency.clusterInFlight() >= concurrency.clusterLimit()) {
       return new Decision(
           State.Waiting,
-          "Waiting: " + rollouts(concurrency.clusterInFlight()) + " in progress (limit "
-              + concurrency.clusterLimit() + ")",
-          RolloutAction.NONE, in.now().plus(RETRY_INTERVAL));
+          "Waiting: "
+              + rollouts(concurrency.clusterInFlight())
+              + " in progress (limit "
+              + concurrency.clusterLimit()
+              + ")",
+          RolloutAction.NONE,
+          in.now().plus(RETRY_INTERVAL));
     }
     int policyLimit = updates.maxConcurrentRollouts == null ? 1 : updates.maxConcurrentRollouts;
     if (concurrency.policyInFlight() >= policyLimit) {
       return new Decision(
           State.Waiting,
-          "Waiting: " + rollouts(concurrency.policyInFlight()) + " of policy " + in.policy()
-              + " in progress (limit " + policyLimit + ")",
-          RolloutAction.NONE, in.now().plus(RETRY_INTERVAL));
+          "Waiting: "
+              + rollouts(concurrency.policyInFlight())
+              + " of policy "
+              + in.policy()
+              + " in progress (limit "
+              + policyLimit
+              + ")",
+          RolloutAction.NONE,
+          in.now().plus(RETRY_INTERVAL));
     }
     RolloutAction start =
         new RolloutAction.StartRollout(chosen, candidate.pinned(), in.runningDigest(), in.policy());
     if (in.kind() == WorkloadKind.CronJob) {
       return new Decision(
-          State.RolledOut, "RolledOut: the next runs of the CronJob use " + candidate.describe(),
-          start, null);
+          State.RolledOut,
+          "RolledOut: the next runs of the CronJob use " + candidate.describe(),
+          start,
+          null);
     }
     return new Decision(
-        State.RollingOut, "RollingOut: to " + candidate.describe() + " by " + chosen, start,
+        State.RollingOut,
+        "RollingOut: to " + candidate.describe() + " by " + chosen,
+        start,
         in.now().plus(WATCH_INTERVAL));
   }
 
@@ -179,14 +212,15 @@ public final class RolloutPlanner {
             case Unsigned -> "Blocked: candidate unsigned";
             case Invalid -> "Blocked: candidate signature invalid";
             case Error -> "Blocked: candidate signature could not be checked";
-            case NotRequired ->
-                "Blocked: candidate signature required but signatures.mode is Off";
+            case NotRequired -> "Blocked: candidate signature required but signatures.mode is Off";
             case Verified -> throw new IllegalStateException("verified is not unmet");
           });
     }
     if (!Boolean.FALSE.equals(require.noNewVulnerabilities) && assessment.newFindings() > 0) {
       return Optional.of(
-          "Blocked: candidate adds " + findings(assessment.newFindings()) + " at or above "
+          "Blocked: candidate adds "
+              + findings(assessment.newFindings())
+              + " at or above "
               + in.failOn());
     }
     return Optional.empty();
@@ -212,7 +246,8 @@ public final class RolloutPlanner {
       // Restart only re-pulls the tag the pod spec names; it cannot move to another tag or off
       // a digest, and without Always the kubelet would reuse the cached image.
       case Auto ->
-          MethodChoice.use(always && byTag && sameTag ? RolloutMethod.Restart : RolloutMethod.PinDigest);
+          MethodChoice.use(
+              always && byTag && sameTag ? RolloutMethod.Restart : RolloutMethod.PinDigest);
       case PinDigest -> MethodChoice.use(RolloutMethod.PinDigest);
       case Restart -> {
         if (!always) {
@@ -224,7 +259,9 @@ public final class RolloutPlanner {
         }
         if (!sameTag) {
           yield MethodChoice.blockedBecause(
-              "Blocked: method Restart cannot change the tag from " + in.image().tag() + " to "
+              "Blocked: method Restart cannot change the tag from "
+                  + in.image().tag()
+                  + " to "
                   + candidate.tag());
         }
         yield MethodChoice.use(RolloutMethod.Restart);
@@ -237,9 +274,13 @@ public final class RolloutPlanner {
     if (!annotation.container().equals(in.container())) {
       return new Decision(
           State.Waiting,
-          "Waiting: a rollout of container " + annotation.container() + " to " + to
+          "Waiting: a rollout of container "
+              + annotation.container()
+              + " to "
+              + to
               + " is in progress on this workload",
-          RolloutAction.NONE, in.now().plus(WATCH_INTERVAL));
+          RolloutAction.NONE,
+          in.now().plus(WATCH_INTERVAL));
     }
     Progress progress = in.progress();
     if (progress == null) {
@@ -254,24 +295,33 @@ public final class RolloutPlanner {
         Instant soon = in.now().plus(WATCH_INTERVAL);
         Instant next = deadline.isAfter(in.now()) && deadline.isBefore(soon) ? deadline : soon;
         yield new Decision(
-            State.RollingOut, "RollingOut: to " + to + " since " + annotation.startedAt(),
-            new RolloutAction.Watch(), next);
+            State.RollingOut,
+            "RollingOut: to " + to + " since " + annotation.startedAt(),
+            new RolloutAction.Watch(),
+            next);
       }
       case Succeeded ->
           new Decision(
-              State.RolledOut, "RolledOut: " + to + " is running (" + progress.detail() + ")",
-              new RolloutAction.Finish(), null);
+              State.RolledOut,
+              "RolledOut: " + to + " is running (" + progress.detail() + ")",
+              new RolloutAction.Finish(),
+              null);
       case Failed ->
           Boolean.FALSE.equals(rollback.onFailure)
               ? new Decision(
                   State.Failed,
-                  "Failed: " + progress.detail() + "; left on " + to
+                  "Failed: "
+                      + progress.detail()
+                      + "; left on "
+                      + to
                       + " because rollback.onFailure is false",
-                  new RolloutAction.MarkFailed(), null)
+                  new RolloutAction.MarkFailed(),
+                  null)
               : new Decision(
                   State.RolledBack,
                   "RolledBack: " + progress.detail() + "; restored " + annotation.previousImage(),
-                  new RolloutAction.Rollback(), null);
+                  new RolloutAction.Rollback(),
+                  null);
     };
   }
 

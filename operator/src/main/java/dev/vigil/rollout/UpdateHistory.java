@@ -10,7 +10,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The redeploy history in an ImageReport's {@code status.update.history}: the last 10, newest last. */
+/**
+ * The redeploy history in an ImageReport's {@code status.update.history}: the last 10, newest last.
+ */
 public final class UpdateHistory {
 
   /** How many entries a report keeps. */
@@ -21,9 +23,8 @@ public final class UpdateHistory {
   private UpdateHistory() {}
 
   /**
-   * Appends a redeploy result, dropping the oldest entries beyond {@link #LIMIT}. Recording
-   * the same from/to/result as the newest entry again (a step repeated after a crash) changes
-   * nothing.
+   * Appends a redeploy result, dropping the oldest entries beyond {@link #LIMIT}. Recording the
+   * same from/to/result as the newest entry again (a step repeated after a crash) changes nothing.
    *
    * @throws IllegalArgumentException when {@code result} is not RolledOut, RolledBack or Failed
    */
@@ -36,7 +37,8 @@ public final class UpdateHistory {
       throw new IllegalArgumentException(
           "a history entry records RolledOut, RolledBack or Failed, not " + result);
     }
-    List<HistoryEntry> history = update.history == null ? new ArrayList<>() : new ArrayList<>(update.history);
+    List<HistoryEntry> history =
+        update.history == null ? new ArrayList<>() : new ArrayList<>(update.history);
     if (!history.isEmpty()) {
       HistoryEntry last = history.get(history.size() - 1);
       if (from.equals(last.from) && to.equals(last.to) && result == last.result) {
@@ -61,7 +63,8 @@ public final class UpdateHistory {
     Set<String> failed = new TreeSet<>();
     if (update != null && update.history != null) {
       for (HistoryEntry entry : update.history) {
-        if ((entry.result == State.RolledBack || entry.result == State.Failed) && entry.to != null) {
+        if ((entry.result == State.RolledBack || entry.result == State.Failed)
+            && entry.to != null) {
           failed.add(entry.to);
         }
       }

@@ -4,9 +4,9 @@ import dev.vigil.vulndb.version.Semver;
 import java.util.Optional;
 
 /**
- * An image tag read as a SemVer version: "1.4.2", "v1.4.2-rc.1". The prefix ("" or "v" or "V")
- * is kept so that candidates can be limited to the tag style the workload already uses: a
- * repository that publishes both "1.5.0" and "v1.5.0" should not flip a workload between them.
+ * An image tag read as a SemVer version: "1.4.2", "v1.4.2-rc.1". The prefix ("" or "v" or "V") is
+ * kept so that candidates can be limited to the tag style the workload already uses: a repository
+ * that publishes both "1.5.0" and "v1.5.0" should not flip a workload between them.
  *
  * @param tag the tag as the registry lists it
  * @param prefix text before the major version: "", "v" or "V"
@@ -20,7 +20,12 @@ record VersionTag(String tag, String prefix, Semver version) {
       return Optional.empty();
     }
     return Semver.parse(tag)
-        .map(v -> new VersionTag(tag, tag.isEmpty() || Character.isDigit(tag.charAt(0)) ? "" : tag.substring(0, 1), v));
+        .map(
+            v ->
+                new VersionTag(
+                    tag,
+                    tag.isEmpty() || Character.isDigit(tag.charAt(0)) ? "" : tag.substring(0, 1),
+                    v));
   }
 
   /**

@@ -14,7 +14,6 @@ import dev.vigil.testsupport.PushedImage;
 import dev.vigil.testsupport.RegistryPusher;
 import dev.vigil.testsupport.TestImage;
 import dev.vigil.testsupport.TestImages;
-import dev.vigil.testsupport.TestIndex;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -34,8 +33,10 @@ class CandidateFinderTest {
   private static LocalRegistry registry;
   private static RegistryPusher pusher;
   private static CandidateFinder finder;
+
   /** Tag → pushed digest in SEMVER_REPO. */
   private static final Map<String, PushedImage> tags = new HashMap<>();
+
   private static TestImage arm64Only;
 
   @BeforeAll
@@ -43,11 +44,26 @@ class CandidateFinderTest {
     registry = LocalRegistry.start();
     pusher = registry.pusher();
     // A small page size makes the finder follow the registry's tag pagination.
-    finder = new CandidateFinder(new RegistryClient(RegistryClientConfig.builder().tagPageSize(4).build()));
+    finder =
+        new CandidateFinder(
+            new RegistryClient(RegistryClientConfig.builder().tagPageSize(4).build()));
     for (String tag :
         new String[] {
-          "1.4.0", "1.4.1", "1.4.2-rc.1", "1.4.2-rc.2", "1.5.0", "2.0.0", "v1.4.0", "v1.4.3",
-          "v1.6.0", "v2.1.0", "latest", "1.4", "1.4.9.1", "1.4.10-sha256-abc", "V1.4.7"
+          "1.4.0",
+          "1.4.1",
+          "1.4.2-rc.1",
+          "1.4.2-rc.2",
+          "1.5.0",
+          "2.0.0",
+          "v1.4.0",
+          "v1.4.3",
+          "v1.6.0",
+          "v2.1.0",
+          "latest",
+          "1.4",
+          "1.4.9.1",
+          "1.4.10-sha256-abc",
+          "V1.4.7"
         }) {
       tags.put(tag, pusher.push(SEMVER_REPO, tag, image(AMD64, tag)));
     }
@@ -57,7 +73,10 @@ class CandidateFinderTest {
     pusher.push(SEMVER_REPO, "sha256-" + hex, image(AMD64, "referrers"));
     // 1.5.1 exists only for arm64: on amd64 the finder falls back to 1.5.0.
     arm64Only = image(ARM64, "1.5.1");
-    tags.put("1.5.1", pusher.push(SEMVER_REPO, "1.5.1", TestImages.index(ImageFormat.OCI).image(arm64Only).build()));
+    tags.put(
+        "1.5.1",
+        pusher.push(
+            SEMVER_REPO, "1.5.1", TestImages.index(ImageFormat.OCI).image(arm64Only).build()));
   }
 
   @AfterAll
@@ -68,7 +87,8 @@ class CandidateFinderTest {
   private static TestImage image(Platform platform, String marker) {
     return TestImages.image()
         .platform(platform.toString())
-        .layer(l -> l.file("etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n").file("version", marker))
+        .layer(
+            l -> l.file("etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n").file("version", marker))
         .build();
   }
 
@@ -93,7 +113,8 @@ class CandidateFinderTest {
     "1.4.2-rc.2, SemverPatch, ''",
     "1.4.2-rc.1, SemverMinor, 1.5.0",
   })
-  void findsTheNewestTagInRangeInTheSameStyle(String current, Strategy strategy, String expected) throws Exception {
+  void findsTheNewestTagInRangeInTheSameStyle(String current, Strategy strategy, String expected)
+      throws Exception {
     Optional<Candidate> found = finder.find(semver(current), running(current), strategy, AMD64);
     if (expected.isEmpty()) {
       assertEquals(Optional.empty(), found);
@@ -108,7 +129,8 @@ class CandidateFinderTest {
         Optional.of(new Candidate(semver("1.5.0"), running("1.5.0"), null)),
         finder.find(semver("1.4.0"), running("1.4.0"), Strategy.SemverMinor, AMD64));
     assertEquals(
-        Optional.of(new Candidate(semver("1.5.1"), arm64Only.manifestDigest(), tags.get("1.5.1").digest())),
+        Optional.of(
+            new Candidate(semver("1.5.1"), arm64Only.manifestDigest(), tags.get("1.5.1").digest())),
         finder.find(semver("1.4.0"), running("1.4.0"), Strategy.SemverMinor, ARM64));
   }
 
@@ -134,7 +156,9 @@ class CandidateFinderTest {
             IllegalArgumentException.class,
             () -> finder.find(semver("latest"), running("latest"), Strategy.SemverPatch, AMD64));
     assertEquals(
-        "tag \"latest\" of " + registry.host() + "/team/semver:latest is not a SemVer version"
+        "tag \"latest\" of "
+            + registry.host()
+            + "/team/semver:latest is not a SemVer version"
             + " (MAJOR.MINOR.PATCH, optionally with a v prefix): strategy SemverPatch needs one",
         e.getMessage());
   }
@@ -173,20 +197,28 @@ class CandidateFinderTest {
     TestImage amd64 = image(AMD64, "amd64 build 1");
     TestImage arm64 = image(ARM64, "arm64 build 1");
     PushedImage first =
-        pusher.push("team/multi", "stable", TestImages.index(ImageFormat.OCI).image(amd64).image(arm64).build());
+        pusher.push(
+            "team/multi",
+            "stable",
+            TestImages.index(ImageFormat.OCI).image(amd64).image(arm64).build());
     ImageReference tag = registry.reference("team/multi:stable");
     // Runtimes report the platform manifest or the index digest: neither is a candidate.
-    assertEquals(Optional.empty(), finder.find(tag, amd64.manifestDigest(), Strategy.Digest, AMD64));
+    assertEquals(
+        Optional.empty(), finder.find(tag, amd64.manifestDigest(), Strategy.Digest, AMD64));
     assertEquals(Optional.empty(), finder.find(tag, first.digest(), Strategy.Digest, AMD64));
 
     // Only the amd64 image is rebuilt: arm64 nodes have nothing to move to.
     TestImage amd64Rebuilt = image(AMD64, "amd64 build 2");
     PushedImage second =
-        pusher.push("team/multi", "stable", TestImages.index(ImageFormat.OCI).image(amd64Rebuilt).image(arm64).build());
+        pusher.push(
+            "team/multi",
+            "stable",
+            TestImages.index(ImageFormat.OCI).image(amd64Rebuilt).image(arm64).build());
 
     assertEquals(
         Optional.of(new Candidate(tag, amd64Rebuilt.manifestDigest(), second.digest())),
         finder.find(tag, amd64.manifestDigest(), Strategy.Digest, AMD64));
-    assertEquals(Optional.empty(), finder.find(tag, arm64.manifestDigest(), Strategy.Digest, ARM64));
+    assertEquals(
+        Optional.empty(), finder.find(tag, arm64.manifestDigest(), Strategy.Digest, ARM64));
   }
 }

@@ -19,10 +19,12 @@ class ImagePinTest {
     "docker.io/library/nginx:1.25, 1.25.1, docker.io/library/nginx:1.25.1@",
     "localhost:5000/team/app, 2.0.0, localhost:5000/team/app:2.0.0@",
     "localhost:5000/team/app:1.0.0, 1.0.1, localhost:5000/team/app:1.0.1@",
-    "ghcr.io/acme/web:1.4@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, 1.4, ghcr.io/acme/web:1.4@",
+    "ghcr.io/acme/web:1.4@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,"
+        + " 1.4, ghcr.io/acme/web:1.4@",
     "[::1]:5000/app:v1, v1, [::1]:5000/app:v1@"
   })
-  void keepsTheRepositoryAsWrittenAndPinsTagAndDigest(String written, String tag, String expectedPrefix) {
+  void keepsTheRepositoryAsWrittenAndPinsTagAndDigest(
+      String written, String tag, String expectedPrefix) {
     assertEquals(expectedPrefix + NEW, ImagePin.pin(written, tag, NEW));
   }
 

@@ -10,11 +10,11 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * A mutable PlanInput for table-driven planner tests. Defaults: a Deployment container "web"
- * on registry.example.com/team/web:1.4.0 (IfNotPresent) running {@link #RUNNING}; policy
- * web-updates with mode Rollout, strategy Digest, method Auto, signatures Enforce; a rebuilt
- * candidate {@link #CANDIDATE} on the same tag, verified, fixing 3 findings and adding none;
- * nothing in flight (cluster limit 2).
+ * A mutable PlanInput for table-driven planner tests. Defaults: a Deployment container "web" on
+ * registry.example.com/team/web:1.4.0 (IfNotPresent) running {@link #RUNNING}; policy web-updates
+ * with mode Rollout, strategy Digest, method Auto, signatures Enforce; a rebuilt candidate {@link
+ * #CANDIDATE} on the same tag, verified, fixing 3 findings and adding none; nothing in flight
+ * (cluster limit 2).
  */
 final class PlanFixture {
 
@@ -75,13 +75,30 @@ final class PlanFixture {
 
   PlanInput input() {
     return new PlanInput(
-        policy, updates, signatureMode, failOn, kind, container, ImageReference.parse(image),
-        pullPolicy, running, candidate, assessment, annotation, progress, failed, concurrency, now);
+        policy,
+        updates,
+        signatureMode,
+        failOn,
+        kind,
+        container,
+        ImageReference.parse(image),
+        pullPolicy,
+        running,
+        candidate,
+        assessment,
+        annotation,
+        progress,
+        failed,
+        concurrency,
+        now);
   }
 
   /** The start action the defaults lead to, with this method and target tag. */
   static RolloutAction.StartRollout start(RolloutMethod method, String tag) {
     return new RolloutAction.StartRollout(
-        method, ImageReference.parse(IMAGE).withTag(tag).withDigest(CANDIDATE), RUNNING, "web-updates");
+        method,
+        ImageReference.parse(IMAGE).withTag(tag).withDigest(CANDIDATE),
+        RUNNING,
+        "web-updates");
   }
 }

@@ -21,14 +21,24 @@ class RolloutAnnotationTest {
   private static final String FROM = "sha256:" + "a".repeat(64);
   private static final String TO = "sha256:" + "b".repeat(64);
   private static final String JSON =
-      "{\"container\":\"web\",\"from\":\"" + FROM + "\",\"to\":\"" + TO + "\","
-          + "\"previousImage\":\"registry.example.com/team/web:1.4.0\",\"method\":\"PinDigest\","
+      "{\"container\":\"web\",\"from\":\""
+          + FROM
+          + "\",\"to\":\""
+          + TO
+          + "\",\"previousImage\":\"registry.example.com/team/web:1.4.0\",\"method\":\"PinDigest\","
           + "\"policy\":\"web-updates\",\"startedAt\":\"2026-11-23T01:00:00Z\",\"phase\":\"RollingOut\"}";
 
   private static final RolloutAnnotation ANNOTATION =
       new RolloutAnnotation(
-          "web", FROM, TO, "registry.example.com/team/web:1.4.0", RolloutMethod.PinDigest,
-          "web-updates", Instant.parse("2026-11-23T01:00:00Z"), RolloutPhase.RollingOut, null);
+          "web",
+          FROM,
+          TO,
+          "registry.example.com/team/web:1.4.0",
+          RolloutMethod.PinDigest,
+          "web-updates",
+          Instant.parse("2026-11-23T01:00:00Z"),
+          RolloutPhase.RollingOut,
+          null);
 
   @Test
   void formatsFieldsInAFixedOrder() {
@@ -40,15 +50,23 @@ class RolloutAnnotationTest {
     assertEquals(ANNOTATION, RolloutAnnotation.parse(JSON));
     RolloutAnnotation restart =
         new RolloutAnnotation(
-            "web", FROM, TO, "web:1", RolloutMethod.Restart, "p", Instant.parse("2026-11-23T01:00:00Z"),
-            RolloutPhase.RolledBack, "2026-10-01T00:00:00Z");
+            "web",
+            FROM,
+            TO,
+            "web:1",
+            RolloutMethod.Restart,
+            "p",
+            Instant.parse("2026-11-23T01:00:00Z"),
+            RolloutPhase.RolledBack,
+            "2026-10-01T00:00:00Z");
     assertEquals(restart, RolloutAnnotation.parse(restart.format()));
     assertTrue(restart.format().endsWith(",\"previousRestartedAt\":\"2026-10-01T00:00:00Z\"}"));
   }
 
   @Test
   void deadlineCountsFromTheStart() {
-    assertEquals(Instant.parse("2026-11-23T01:10:00Z"), ANNOTATION.deadline(Duration.ofSeconds(600)));
+    assertEquals(
+        Instant.parse("2026-11-23T01:10:00Z"), ANNOTATION.deadline(Duration.ofSeconds(600)));
   }
 
   static Stream<Arguments> malformed() {
@@ -57,25 +75,46 @@ class RolloutAnnotationTest {
         bad("an array", "[]", "not a JSON object"),
         bad("a string", "\"web\"", "not a JSON object"),
         bad("trailing content", JSON + "{}", "not valid JSON: "),
-        bad("duplicate field", JSON.replace("{\"container\":\"web\",", "{\"container\":\"web\",\"container\":\"x\","),
+        bad(
+            "duplicate field",
+            JSON.replace("{\"container\":\"web\",", "{\"container\":\"web\",\"container\":\"x\","),
             "not valid JSON: Duplicate field 'container'"),
         bad("unknown field", JSON.replace("}", ",\"extra\":\"x\"}"), "unknown field \"extra\""),
-        bad("missing field", JSON.replace(",\"phase\":\"RollingOut\"", ""), "field \"phase\" is missing"),
-        bad("number instead of string", JSON.replace("\"container\":\"web\"", "\"container\":7"),
+        bad(
+            "missing field",
+            JSON.replace(",\"phase\":\"RollingOut\"", ""),
+            "field \"phase\" is missing"),
+        bad(
+            "number instead of string",
+            JSON.replace("\"container\":\"web\"", "\"container\":7"),
             "field \"container\" must be a string, not number"),
-        bad("null field", JSON.replace("\"policy\":\"web-updates\"", "\"policy\":null"),
+        bad(
+            "null field",
+            JSON.replace("\"policy\":\"web-updates\"", "\"policy\":null"),
             "field \"policy\" must be a string, not null"),
-        bad("empty container", JSON.replace("\"container\":\"web\"", "\"container\":\"\""),
+        bad(
+            "empty container",
+            JSON.replace("\"container\":\"web\"", "\"container\":\"\""),
             "container must not be empty"),
-        bad("bad digest", JSON.replace(TO, "sha256:xyz"),
+        bad(
+            "bad digest",
+            JSON.replace(TO, "sha256:xyz"),
             "to: invalid digest \"sha256:xyz\": sha256 needs 64 lower-case hex characters"),
-        bad("unknown method", JSON.replace("PinDigest", "Auto"),
+        bad(
+            "unknown method",
+            JSON.replace("PinDigest", "Auto"),
             "field \"method\" is \"Auto\", not one of [PinDigest, Restart]"),
-        bad("unknown phase", JSON.replace("RollingOut", "Done"),
+        bad(
+            "unknown phase",
+            JSON.replace("RollingOut", "Done"),
             "field \"phase\" is \"Done\", not one of [RollingOut, RolledOut, RolledBack, Failed]"),
-        bad("bad time", JSON.replace("2026-11-23T01:00:00Z", "yesterday"),
+        bad(
+            "bad time",
+            JSON.replace("2026-11-23T01:00:00Z", "yesterday"),
             "field \"startedAt\" is \"yesterday\", not an RFC 3339 UTC time"),
-        bad("too long", JSON.replace("web-updates", "p".repeat(9000)),
+        bad(
+            "too long",
+            JSON.replace("web-updates", "p".repeat(9000)),
             "it is 9322 characters long, more than the 8192 Vigil writes"));
   }
 
@@ -87,7 +126,8 @@ class RolloutAnnotationTest {
   @MethodSource("malformed")
   void refusesMalformedAnnotations(String text, String messageStart) {
     MalformedRolloutAnnotationException e =
-        assertThrows(MalformedRolloutAnnotationException.class, () -> RolloutAnnotation.parse(text));
+        assertThrows(
+            MalformedRolloutAnnotationException.class, () -> RolloutAnnotation.parse(text));
     assertTrue(e.getMessage().startsWith(messageStart), e.getMessage());
   }
 
@@ -104,7 +144,9 @@ class RolloutAnnotationTest {
   @Test
   void malformedAnnotationOnAWorkloadNamesTheWorkload() {
     MalformedRolloutAnnotationException e =
-        assertThrows(MalformedRolloutAnnotationException.class, () -> RolloutAnnotation.read(deployment("{}")));
+        assertThrows(
+            MalformedRolloutAnnotationException.class,
+            () -> RolloutAnnotation.read(deployment("{}")));
     assertEquals(
         "annotation vigil.dev/rollout on Deployment shop/web is malformed (remove or fix it; Vigil"
             + " will not overwrite it): field \"container\" is missing",
@@ -113,7 +155,11 @@ class RolloutAnnotationTest {
 
   private static Deployment deployment(String annotation) {
     DeploymentBuilder builder =
-        new DeploymentBuilder().withNewMetadata().withNamespace("shop").withName("web").endMetadata();
+        new DeploymentBuilder()
+            .withNewMetadata()
+            .withNamespace("shop")
+            .withName("web")
+            .endMetadata();
     if (annotation != null) {
       builder.editMetadata().addToAnnotations(RolloutAnnotation.KEY, annotation).endMetadata();
     }

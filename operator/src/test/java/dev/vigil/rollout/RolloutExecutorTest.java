@@ -55,17 +55,22 @@ class RolloutExecutorTest {
   private static final Duration DEADLINE = Duration.ofSeconds(600);
 
   /**
-   * Fails fast instead of retrying: the mock server answers a patch whose test operation fails
-   * with no response at all (a real API server answers 422).
+   * Fails fast instead of retrying: the mock server answers a patch whose test operation fails with
+   * no response at all (a real API server answers 422).
    */
   private static KubernetesClient noRetryClient;
+
   private static TestWorkloads workloads;
 
   @BeforeAll
   static void setUp() {
     noRetryClient =
         new KubernetesClientBuilder()
-            .withConfig(new ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0).withRequestTimeout(2000).build())
+            .withConfig(
+                new ConfigBuilder(client.getConfiguration())
+                    .withRequestRetryBackoffLimit(0)
+                    .withRequestTimeout(2000)
+                    .build())
             .build();
     workloads = new TestWorkloads(client);
   }
@@ -82,7 +87,9 @@ class RolloutExecutorTest {
   private static Decision startDecision(RolloutMethod method, String tag, String to) {
     ImageReference target = ImageReference.parse(IMAGE).withTag(tag).withDigest(to);
     return new Decision(
-        State.RollingOut, "RollingOut: to " + tag, new RolloutAction.StartRollout(method, target, FROM, "web-updates"),
+        State.RollingOut,
+        "RollingOut: to " + tag,
+        new RolloutAction.StartRollout(method, target, FROM, "web-updates"),
         null);
   }
 
@@ -127,25 +134,35 @@ class RolloutExecutorTest {
   @ParameterizedTest
   @EnumSource(names = {"Deployment", "StatefulSet", "DaemonSet", "CronJob"})
   void pinDigestSetsTheImageAndTheAnnotationInOnePatch(WorkloadKind kind) {
-    Workload workload = workloads.create(kind, "pin-" + kind.name().toLowerCase(), IMAGE, "IfNotPresent");
+    Workload workload =
+        workloads.create(kind, "pin-" + kind.name().toLowerCase(), IMAGE, "IfNotPresent");
     RolloutExecutor executor = executorAt(T0);
     RolloutAnnotation[] started = new RolloutAnnotation[1];
 
     List<String> writes =
         writeRequestsOf(
-            () -> started[0] = executor.start(workload, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO)));
+            () ->
+                started[0] =
+                    executor.start(
+                        workload, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO)));
 
-    RolloutPhase phase = kind == WorkloadKind.CronJob ? RolloutPhase.RolledOut : RolloutPhase.RollingOut;
+    RolloutPhase phase =
+        kind == WorkloadKind.CronJob ? RolloutPhase.RolledOut : RolloutPhase.RollingOut;
     RolloutAnnotation annotation = expected(IMAGE, RolloutMethod.PinDigest, phase, null);
-    String resource = kind == WorkloadKind.CronJob ? "batch/v1/namespaces/shop/cronjobs" : "apps/v1/namespaces/shop/" + kind.name().toLowerCase() + "s";
+    String resource =
+        kind == WorkloadKind.CronJob
+            ? "batch/v1/namespaces/shop/cronjobs"
+            : "apps/v1/namespaces/shop/" + kind.name().toLowerCase() + "s";
     assertEquals(
-        List.of("PATCH /apis/" + resource + "/" + workload.name() + "?fieldManager=vigil"), writes,
+        List.of("PATCH /apis/" + resource + "/" + workload.name() + "?fieldManager=vigil"),
+        writes,
         "one JSON patch, recorded under Vigil's field manager");
     assertEquals(annotation, started[0]);
     Workload after = workloads.reread(workload);
     assertEquals(annotation.format(), annotationText(after));
     assertEquals(
-        List.of("envoyproxy/envoy:v1.31.0", IMAGE + "@" + TO, IMAGE), images(after),
+        List.of("envoyproxy/envoy:v1.31.0", IMAGE + "@" + TO, IMAGE),
+        images(after),
         "only the web container changes");
     assertEquals(Map.of("team", "shop"), templateAnnotations(after));
   }
@@ -153,15 +170,21 @@ class RolloutExecutorTest {
   @ParameterizedTest
   @EnumSource(names = {"Deployment", "StatefulSet", "DaemonSet", "CronJob"})
   void restartSetsThePodTemplateAnnotationInOnePatch(WorkloadKind kind) {
-    Workload workload = workloads.create(kind, "restart-" + kind.name().toLowerCase(), IMAGE, "Always");
+    Workload workload =
+        workloads.create(kind, "restart-" + kind.name().toLowerCase(), IMAGE, "Always");
     RolloutExecutor executor = executorAt(T0);
 
-    int requests = writesOf(() -> executor.start(workload, "web", startDecision(RolloutMethod.Restart, "1.4.0", TO)));
+    int requests =
+        writesOf(
+            () ->
+                executor.start(workload, "web", startDecision(RolloutMethod.Restart, "1.4.0", TO)));
 
-    RolloutPhase phase = kind == WorkloadKind.CronJob ? RolloutPhase.RolledOut : RolloutPhase.RollingOut;
+    RolloutPhase phase =
+        kind == WorkloadKind.CronJob ? RolloutPhase.RolledOut : RolloutPhase.RollingOut;
     assertEquals(1, requests);
     Workload after = workloads.reread(workload);
-    assertEquals(expected(IMAGE, RolloutMethod.Restart, phase, null).format(), annotationText(after));
+    assertEquals(
+        expected(IMAGE, RolloutMethod.Restart, phase, null).format(), annotationText(after));
     assertEquals(List.of("envoyproxy/envoy:v1.31.0", IMAGE, IMAGE), images(after));
     assertEquals(
         Map.of("team", "shop", RolloutAnnotation.RESTARTED_AT, "2026-11-23T01:00:00Z"),
@@ -180,12 +203,17 @@ class RolloutExecutorTest {
 
   @Test
   void pinDigestReachesInitContainersAndKeepsTheWrittenRepository() {
-    Workload workload = workloads.create(WorkloadKind.Deployment, "pin-init", "nginx:1.25", "IfNotPresent");
+    Workload workload =
+        workloads.create(WorkloadKind.Deployment, "pin-init", "nginx:1.25", "IfNotPresent");
     Decision decision =
         new Decision(
-            State.RollingOut, "RollingOut",
+            State.RollingOut,
+            "RollingOut",
             new RolloutAction.StartRollout(
-                RolloutMethod.PinDigest, ImageReference.parse("nginx:1.25.1@" + TO), FROM, "web-updates"),
+                RolloutMethod.PinDigest,
+                ImageReference.parse("nginx:1.25.1@" + TO),
+                FROM,
+                "web-updates"),
             null);
 
     executorAt(T0).start(workload, "migrate", decision);
@@ -197,8 +225,10 @@ class RolloutExecutorTest {
 
   @Test
   void secondStartForTheSameCandidatePatchesNothing() {
-    Workload workload = workloads.create(WorkloadKind.Deployment, "start-twice", IMAGE, "IfNotPresent");
-    RolloutAnnotation first = executorAt(T0).start(workload, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO));
+    Workload workload =
+        workloads.create(WorkloadKind.Deployment, "start-twice", IMAGE, "IfNotPresent");
+    RolloutAnnotation first =
+        executorAt(T0).start(workload, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO));
     Workload started = workloads.reread(workload);
     RolloutAnnotation[] second = new RolloutAnnotation[1];
 
@@ -207,7 +237,8 @@ class RolloutExecutorTest {
             () ->
                 second[0] =
                     executorAt(T0.plusSeconds(30))
-                        .start(started, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO)));
+                        .start(
+                            started, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO)));
 
     assertEquals(0, requests);
     assertEquals(first, second[0]);
@@ -219,15 +250,22 @@ class RolloutExecutorTest {
   @Test
   void startFromAnOutdatedReadIsRefusedByTheServer() {
     Workload workload = workloads.create(WorkloadKind.Deployment, "stale", IMAGE, "IfNotPresent");
-    client.apps().deployments().inNamespace(NAMESPACE).withName("stale")
-        .edit(d -> {
-          d.getMetadata().getLabels().put("changed", "by-someone");
-          return d;
-        });
+    client
+        .apps()
+        .deployments()
+        .inNamespace(NAMESPACE)
+        .withName("stale")
+        .edit(
+            d -> {
+              d.getMetadata().getLabels().put("changed", "by-someone");
+              return d;
+            });
 
     assertThrows(
         KubernetesClientException.class,
-        () -> executorAt(T0).start(workload, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO)));
+        () ->
+            executorAt(T0)
+                .start(workload, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO)));
 
     Workload after = workloads.reread(workload);
     assertEquals(IMAGE, container(after, "web").getImage());
@@ -238,7 +276,11 @@ class RolloutExecutorTest {
   void startReportsAMalformedAnnotationAndLeavesItAlone() {
     Workload workload =
         workloads.create(
-            WorkloadKind.Deployment, "malformed", IMAGE, "IfNotPresent", Map.of(),
+            WorkloadKind.Deployment,
+            "malformed",
+            IMAGE,
+            "IfNotPresent",
+            Map.of(),
             Map.of(RolloutAnnotation.KEY, "{\"container\":\"web\""));
 
     MalformedRolloutAnnotationException[] thrown = new MalformedRolloutAnnotationException[1];
@@ -248,15 +290,21 @@ class RolloutExecutorTest {
                 thrown[0] =
                     assertThrows(
                         MalformedRolloutAnnotationException.class,
-                        () -> executorAt(T0).start(workload, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO))));
+                        () ->
+                            executorAt(T0)
+                                .start(
+                                    workload,
+                                    "web",
+                                    startDecision(RolloutMethod.PinDigest, "1.4.0", TO))));
 
     assertEquals(0, writes);
     String expectedStart =
         "annotation vigil.dev/rollout on Deployment shop/malformed is malformed (remove or fix it;"
-            + " Vigil will not overwrite it): not valid JSON: Unexpected end-of-input: expected close"
-            + " marker for Object";
+            + " Vigil will not overwrite it): not valid JSON: Unexpected end-of-input: expected"
+            + " close marker for Object";
     String message = thrown[0].getMessage();
-    assertEquals(expectedStart, message.substring(0, Math.min(expectedStart.length(), message.length())));
+    assertEquals(
+        expectedStart, message.substring(0, Math.min(expectedStart.length(), message.length())));
     Workload after = workloads.reread(workload);
     assertEquals("{\"container\":\"web\"", annotationText(after));
     assertEquals(IMAGE, container(after, "web").getImage());
@@ -271,38 +319,54 @@ class RolloutExecutorTest {
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,
-            () -> executorAt(T0).start(started, "web", startDecision(RolloutMethod.PinDigest, "1.4.1", OTHER)));
+            () ->
+                executorAt(T0)
+                    .start(started, "web", startDecision(RolloutMethod.PinDigest, "1.4.1", OTHER)));
     assertEquals(
-        "Deployment shop/busy is still rolling out container web to " + TO
+        "Deployment shop/busy is still rolling out container web to "
+            + TO
             + "; finish or roll back that rollout first",
         e.getMessage());
   }
 
   @Test
   void deploymentProgressFollowsItsStatus() {
-    Workload workload = workloads.create(WorkloadKind.Deployment, "progress-deploy", IMAGE, "IfNotPresent");
+    Workload workload =
+        workloads.create(WorkloadKind.Deployment, "progress-deploy", IMAGE, "IfNotPresent");
     executorAt(T0).start(workload, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO));
     RolloutExecutor executor = executorAt(T0.plusSeconds(30));
     Workload started = workloads.reread(workload);
     long generation = started.resource().getMetadata().getGeneration();
 
-    assertEquals(Progress.inProgress("the Deployment has no status yet"), executor.progress(started, DEADLINE));
-
-    writeDeploymentStatus("progress-deploy", generation - 1, 3, 3, 3, "NewReplicaSetAvailable", null);
     assertEquals(
-        Progress.inProgress("the controller has not observed generation " + generation + " yet (observed " + (generation - 1) + ")"),
+        Progress.inProgress("the Deployment has no status yet"),
+        executor.progress(started, DEADLINE));
+
+    writeDeploymentStatus(
+        "progress-deploy", generation - 1, 3, 3, 3, "NewReplicaSetAvailable", null);
+    assertEquals(
+        Progress.inProgress(
+            "the controller has not observed generation "
+                + generation
+                + " yet (observed "
+                + (generation - 1)
+                + ")"),
         executor.progress(workloads.reread(workload), DEADLINE));
 
     writeDeploymentStatus("progress-deploy", generation, 4, 2, 2, "ReplicaSetUpdated", null);
-    assertEquals(Progress.inProgress("2 of 3 replicas updated"), executor.progress(workloads.reread(workload), DEADLINE));
+    assertEquals(
+        Progress.inProgress("2 of 3 replicas updated"),
+        executor.progress(workloads.reread(workload), DEADLINE));
 
     writeDeploymentStatus("progress-deploy", generation, 4, 3, 3, "ReplicaSetUpdated", null);
     assertEquals(
-        Progress.inProgress("1 old replicas pending termination"), executor.progress(workloads.reread(workload), DEADLINE));
+        Progress.inProgress("1 old replicas pending termination"),
+        executor.progress(workloads.reread(workload), DEADLINE));
 
     writeDeploymentStatus("progress-deploy", generation, 3, 3, 2, "ReplicaSetUpdated", null);
     assertEquals(
-        Progress.inProgress("2 of 3 updated replicas available"), executor.progress(workloads.reread(workload), DEADLINE));
+        Progress.inProgress("2 of 3 updated replicas available"),
+        executor.progress(workloads.reread(workload), DEADLINE));
 
     writeDeploymentStatus("progress-deploy", generation, 3, 3, 3, "NewReplicaSetAvailable", null);
     assertEquals(
@@ -312,43 +376,56 @@ class RolloutExecutorTest {
 
   @Test
   void deploymentProgressDeadlineExceededFails() {
-    Workload workload = workloads.create(WorkloadKind.Deployment, "deadline-deploy", IMAGE, "IfNotPresent");
+    Workload workload =
+        workloads.create(WorkloadKind.Deployment, "deadline-deploy", IMAGE, "IfNotPresent");
     executorAt(T0).start(workload, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO));
     long generation = workloads.reread(workload).resource().getMetadata().getGeneration();
     writeDeploymentStatus(
-        "deadline-deploy", generation, 4, 1, 3, "ProgressDeadlineExceeded",
+        "deadline-deploy",
+        generation,
+        4,
+        1,
+        3,
+        "ProgressDeadlineExceeded",
         "ReplicaSet \"deadline-deploy-5d9c\" has timed out progressing.");
 
     assertEquals(
         Progress.failed(
-            "Deployment ProgressDeadlineExceeded: ReplicaSet \"deadline-deploy-5d9c\" has timed out progressing."),
+            "Deployment ProgressDeadlineExceeded: ReplicaSet \"deadline-deploy-5d9c\" has timed out"
+                + " progressing."),
         executorAt(T0.plusSeconds(30)).progress(workloads.reread(workload), DEADLINE));
   }
 
   @Test
   void statefulSetProgressNeedsTheNewRevisionCurrentAndAllReplicasReady() {
-    Workload workload = workloads.create(WorkloadKind.StatefulSet, "progress-sts", IMAGE, "IfNotPresent");
+    Workload workload =
+        workloads.create(WorkloadKind.StatefulSet, "progress-sts", IMAGE, "IfNotPresent");
     executorAt(T0).start(workload, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO));
     long generation = workloads.reread(workload).resource().getMetadata().getGeneration();
     RolloutExecutor executor = executorAt(T0.plusSeconds(30));
 
     writeStatefulSetStatus("progress-sts", generation, "progress-sts-1", "progress-sts-2", 1, 3);
     assertEquals(
-        Progress.inProgress("revision progress-sts-2 is not current yet (current progress-sts-1); 1 of 3 replicas updated"),
+        Progress.inProgress(
+            "revision progress-sts-2 is not current yet (current progress-sts-1); 1 of 3 replicas"
+                + " updated"),
         executor.progress(workloads.reread(workload), DEADLINE));
 
     writeStatefulSetStatus("progress-sts", generation, "progress-sts-2", "progress-sts-2", 3, 2);
     assertEquals(
-        Progress.inProgress("3 of 3 replicas updated, 2 ready"), executor.progress(workloads.reread(workload), DEADLINE));
+        Progress.inProgress("3 of 3 replicas updated, 2 ready"),
+        executor.progress(workloads.reread(workload), DEADLINE));
 
     writeStatefulSetStatus("progress-sts", generation, "progress-sts-2", "progress-sts-2", 3, 3);
     assertEquals(
-        Progress.succeeded("3 of 3 replicas updated and ready"), executor.progress(workloads.reread(workload), DEADLINE));
+        Progress.succeeded("3 of 3 replicas updated and ready"),
+        executor.progress(workloads.reread(workload), DEADLINE));
   }
 
   @Test
   void daemonSetProgressNeedsEveryScheduledPodUpdatedAndAvailable() {
-    Workload workload = workloads.create(WorkloadKind.DaemonSet, "progress-ds", IMAGE, "IfNotPresent");
+    Workload workload =
+        workloads.create(WorkloadKind.DaemonSet, "progress-ds", IMAGE, "IfNotPresent");
     executorAt(T0).start(workload, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO));
     long generation = workloads.reread(workload).resource().getMetadata().getGeneration();
     RolloutExecutor executor = executorAt(T0.plusSeconds(30));
@@ -366,7 +443,8 @@ class RolloutExecutorTest {
 
   @Test
   void cronJobIsDoneAtOnce() {
-    Workload workload = workloads.create(WorkloadKind.CronJob, "progress-cron", IMAGE, "IfNotPresent");
+    Workload workload =
+        workloads.create(WorkloadKind.CronJob, "progress-cron", IMAGE, "IfNotPresent");
     executorAt(T0).start(workload, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO));
     assertEquals(
         Progress.succeeded("recorded as RolledOut"),
@@ -376,12 +454,17 @@ class RolloutExecutorTest {
   @Test
   void pastTheDeadlineANewExecutorRollsBackToTheExactPreviousImage() {
     // "nginx:1.25" normalises to docker.io/library/nginx:1.25; the rollback must not.
-    Workload workload = workloads.create(WorkloadKind.Deployment, "rollback-pin", "nginx:1.25", "IfNotPresent");
+    Workload workload =
+        workloads.create(WorkloadKind.Deployment, "rollback-pin", "nginx:1.25", "IfNotPresent");
     Decision decision =
         new Decision(
-            State.RollingOut, "RollingOut",
+            State.RollingOut,
+            "RollingOut",
             new RolloutAction.StartRollout(
-                RolloutMethod.PinDigest, ImageReference.parse("nginx:1.25@" + TO), FROM, "web-updates"),
+                RolloutMethod.PinDigest,
+                ImageReference.parse("nginx:1.25@" + TO),
+                FROM,
+                "web-updates"),
             null);
     executorAt(T0).start(workload, "web", decision);
     long generation = workloads.reread(workload).resource().getMetadata().getGeneration();
@@ -391,7 +474,8 @@ class RolloutExecutorTest {
     RolloutExecutor restarted = executorAt(T0.plusSeconds(600));
     Workload current = workloads.reread(workload);
     assertEquals(
-        Progress.failed("not rolled out within 600s of 2026-11-23T01:00:00Z (1 of 3 replicas updated)"),
+        Progress.failed(
+            "not rolled out within 600s of 2026-11-23T01:00:00Z (1 of 3 replicas updated)"),
         restarted.progress(current, DEADLINE));
     RolloutAnnotation rolledBack = restarted.rollback(current);
 
@@ -400,8 +484,16 @@ class RolloutExecutorTest {
     assertEquals(RolloutPhase.RolledBack, rolledBack.phase());
     assertEquals(rolledBack.format(), annotationText(after));
     assertEquals(
-        new RolloutAnnotation("web", FROM, TO, "nginx:1.25", RolloutMethod.PinDigest, "web-updates", T0,
-            RolloutPhase.RolledBack, null),
+        new RolloutAnnotation(
+            "web",
+            FROM,
+            TO,
+            "nginx:1.25",
+            RolloutMethod.PinDigest,
+            "web-updates",
+            T0,
+            RolloutPhase.RolledBack,
+            null),
         rolledBack);
     assertEquals(0, writesOf(() -> restarted.rollback(after)), "a second rollback is a no-op");
   }
@@ -410,25 +502,34 @@ class RolloutExecutorTest {
   void restartRollbackRestoresThePreviousRestartedAt() {
     Workload workload =
         workloads.create(
-            WorkloadKind.Deployment, "rollback-restart", IMAGE, "Always",
-            Map.of(RolloutAnnotation.RESTARTED_AT, "2026-10-01T00:00:00Z", "team", "shop"), null);
+            WorkloadKind.Deployment,
+            "rollback-restart",
+            IMAGE,
+            "Always",
+            Map.of(RolloutAnnotation.RESTARTED_AT, "2026-10-01T00:00:00Z", "team", "shop"),
+            null);
     executorAt(T0).start(workload, "web", startDecision(RolloutMethod.Restart, "1.4.0", TO));
     assertEquals(
         "2026-11-23T01:00:00Z",
         templateAnnotations(workloads.reread(workload)).get(RolloutAnnotation.RESTARTED_AT));
 
-    RolloutAnnotation rolledBack = executorAt(T0.plusSeconds(700)).rollback(workloads.reread(workload));
+    RolloutAnnotation rolledBack =
+        executorAt(T0.plusSeconds(700)).rollback(workloads.reread(workload));
 
     Workload after = workloads.reread(workload);
-    assertEquals(expected(IMAGE, RolloutMethod.Restart, RolloutPhase.RolledBack, "2026-10-01T00:00:00Z"), rolledBack);
     assertEquals(
-        Map.of(RolloutAnnotation.RESTARTED_AT, "2026-10-01T00:00:00Z", "team", "shop"), templateAnnotations(after));
+        expected(IMAGE, RolloutMethod.Restart, RolloutPhase.RolledBack, "2026-10-01T00:00:00Z"),
+        rolledBack);
+    assertEquals(
+        Map.of(RolloutAnnotation.RESTARTED_AT, "2026-10-01T00:00:00Z", "team", "shop"),
+        templateAnnotations(after));
     assertEquals(IMAGE, container(after, "web").getImage());
   }
 
   @Test
   void restartRollbackRemovesARestartedAtThatWasNotThereBefore() {
-    Workload workload = workloads.create(WorkloadKind.DaemonSet, "rollback-restart-new", IMAGE, "Always");
+    Workload workload =
+        workloads.create(WorkloadKind.DaemonSet, "rollback-restart-new", IMAGE, "Always");
     executorAt(T0).start(workload, "web", startDecision(RolloutMethod.Restart, "1.4.0", TO));
 
     executorAt(T0.plusSeconds(700)).rollback(workloads.reread(workload));
@@ -438,18 +539,31 @@ class RolloutExecutorTest {
 
   @Test
   void someoneElsesImageChangeFailsTheRolloutAndIsLeftAlone() {
-    Workload workload = workloads.create(WorkloadKind.Deployment, "overridden", IMAGE, "IfNotPresent");
+    Workload workload =
+        workloads.create(WorkloadKind.Deployment, "overridden", IMAGE, "IfNotPresent");
     executorAt(T0).start(workload, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO));
-    client.apps().deployments().inNamespace(NAMESPACE).withName("overridden")
-        .edit(d -> {
-          d.getSpec().getTemplate().getSpec().getContainers().get(1).setImage("registry.example.com/team/web:1.5.0");
-          return d;
-        });
+    client
+        .apps()
+        .deployments()
+        .inNamespace(NAMESPACE)
+        .withName("overridden")
+        .edit(
+            d -> {
+              d.getSpec()
+                  .getTemplate()
+                  .getSpec()
+                  .getContainers()
+                  .get(1)
+                  .setImage("registry.example.com/team/web:1.5.0");
+              return d;
+            });
     RolloutExecutor executor = executorAt(T0.plusSeconds(30));
 
     assertEquals(
         Progress.failed(
-            "container web image was changed to registry.example.com/team/web:1.5.0 while rolling out to " + TO),
+            "container web image was changed to registry.example.com/team/web:1.5.0 while rolling"
+                + " out to "
+                + TO),
         executor.progress(workloads.reread(workload), DEADLINE));
     RolloutAnnotation result = executor.rollback(workloads.reread(workload));
 
@@ -472,16 +586,21 @@ class RolloutExecutorTest {
     assertEquals(finished.format(), annotationText(after));
     assertEquals(IMAGE + "@" + TO, container(after, "web").getImage());
     assertEquals(0, writesOf(() -> executor.finish(after)), "a second finish is a no-op");
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> executor.markFailed(after));
-    assertEquals("cannot record Failed for the rollout on StatefulSet shop/finish: it is RolledOut", e.getMessage());
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> executor.markFailed(after));
+    assertEquals(
+        "cannot record Failed for the rollout on StatefulSet shop/finish: it is RolledOut",
+        e.getMessage());
   }
 
   @Test
   void markFailedLeavesTheImageInPlace() {
-    Workload workload = workloads.create(WorkloadKind.Deployment, "mark-failed", IMAGE, "IfNotPresent");
+    Workload workload =
+        workloads.create(WorkloadKind.Deployment, "mark-failed", IMAGE, "IfNotPresent");
     executorAt(T0).start(workload, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO));
 
-    RolloutAnnotation failed = executorAt(T0.plusSeconds(700)).markFailed(workloads.reread(workload));
+    RolloutAnnotation failed =
+        executorAt(T0.plusSeconds(700)).markFailed(workloads.reread(workload));
 
     Workload after = workloads.reread(workload);
     assertEquals(RolloutPhase.Failed, failed.phase());
@@ -496,17 +615,32 @@ class RolloutExecutorTest {
     beforeCrash.start(workload, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO));
     beforeCrash = null; // the operator process dies here
 
-    RolloutExecutor afterRestart = new RolloutExecutor(noRetryClient, Clock.fixed(T0.plusSeconds(90), ZoneOffset.UTC));
+    RolloutExecutor afterRestart =
+        new RolloutExecutor(noRetryClient, Clock.fixed(T0.plusSeconds(90), ZoneOffset.UTC));
     Workload read = workloads.read(WorkloadKind.Deployment, "resume");
-    assertEquals(Progress.inProgress("the Deployment has no status yet"), afterRestart.progress(read, DEADLINE));
+    assertEquals(
+        Progress.inProgress("the Deployment has no status yet"),
+        afterRestart.progress(read, DEADLINE));
     assertEquals(
         0,
-        writesOf(() -> afterRestart.start(read, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO))),
+        writesOf(
+            () ->
+                afterRestart.start(
+                    read, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO))),
         "the restarted operator does not patch the same candidate again");
 
-    writeDeploymentStatus("resume", read.resource().getMetadata().getGeneration(), 3, 3, 3, "NewReplicaSetAvailable", null);
+    writeDeploymentStatus(
+        "resume",
+        read.resource().getMetadata().getGeneration(),
+        3,
+        3,
+        3,
+        "NewReplicaSetAvailable",
+        null);
     Workload done = workloads.reread(read);
-    assertEquals(Progress.succeeded("3 of 3 replicas updated and available"), afterRestart.progress(done, DEADLINE));
+    assertEquals(
+        Progress.succeeded("3 of 3 replicas updated and available"),
+        afterRestart.progress(done, DEADLINE));
     RolloutAnnotation finished = afterRestart.finish(done);
 
     assertEquals(expected(IMAGE, RolloutMethod.PinDigest, RolloutPhase.RolledOut, null), finished);
@@ -515,38 +649,53 @@ class RolloutExecutorTest {
 
   @Test
   void stepsOnAWorkloadWithoutRolloutAreRefused() {
-    Workload workload = workloads.create(WorkloadKind.Deployment, "no-rollout", IMAGE, "IfNotPresent");
+    Workload workload =
+        workloads.create(WorkloadKind.Deployment, "no-rollout", IMAGE, "IfNotPresent");
     RolloutExecutor executor = executorAt(T0);
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> executor.rollback(workload));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> executor.rollback(workload));
     assertEquals(
-        "Deployment shop/no-rollout has no vigil.dev/rollout annotation: no rollout to act on", e.getMessage());
+        "Deployment shop/no-rollout has no vigil.dev/rollout annotation: no rollout to act on",
+        e.getMessage());
     assertThrows(IllegalStateException.class, () -> executor.progress(workload, DEADLINE));
     assertThrows(IllegalStateException.class, () -> executor.finish(workload));
   }
 
   @Test
   void unknownContainerIsRefused() {
-    Workload workload = workloads.create(WorkloadKind.Deployment, "no-container", IMAGE, "IfNotPresent");
+    Workload workload =
+        workloads.create(WorkloadKind.Deployment, "no-container", IMAGE, "IfNotPresent");
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> executorAt(T0).start(workload, "api", startDecision(RolloutMethod.PinDigest, "1.4.0", TO)));
+            () ->
+                executorAt(T0)
+                    .start(workload, "api", startDecision(RolloutMethod.PinDigest, "1.4.0", TO)));
     assertEquals(
-        "Deployment shop/no-container has no container or init container named \"api\"", e.getMessage());
+        "Deployment shop/no-container has no container or init container named \"api\"",
+        e.getMessage());
     assertNull(annotationText(workloads.reread(workload)));
   }
 
   @Test
   void decisionWithoutStartIsRefused() {
-    Workload workload = workloads.create(WorkloadKind.Deployment, "no-start", IMAGE, "IfNotPresent");
+    Workload workload =
+        workloads.create(WorkloadKind.Deployment, "no-start", IMAGE, "IfNotPresent");
     Decision watch = new Decision(State.RollingOut, "RollingOut", new RolloutAction.Watch(), null);
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> executorAt(T0).start(workload, "web", watch));
+        assertThrows(
+            IllegalArgumentException.class, () -> executorAt(T0).start(workload, "web", watch));
     assertEquals("decision RollingOut does not start a rollout (action Watch[])", e.getMessage());
   }
 
   private static void writeDeploymentStatus(
-      String name, long observedGeneration, int replicas, int updated, int available, String reason, String message) {
+      String name,
+      long observedGeneration,
+      int replicas,
+      int updated,
+      int available,
+      String reason,
+      String message) {
     Deployment d = client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
     d.setStatus(
         new DeploymentStatusBuilder()
@@ -556,8 +705,11 @@ class RolloutExecutorTest {
             .withAvailableReplicas(available)
             .withConditions(
                 new DeploymentConditionBuilder()
-                    .withType("Progressing").withStatus(reason.equals("ProgressDeadlineExceeded") ? "False" : "True")
-                    .withReason(reason).withMessage(message).build())
+                    .withType("Progressing")
+                    .withStatus(reason.equals("ProgressDeadlineExceeded") ? "False" : "True")
+                    .withReason(reason)
+                    .withMessage(message)
+                    .build())
             .build());
     client.apps().deployments().inNamespace(NAMESPACE).resource(d).updateStatus();
   }

@@ -26,8 +26,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Workloads of each kind in the mock API server: a "proxy" sidecar first and the "web"
- * container second (so that JSON pointers use a non-zero index), 3 replicas where that applies.
+ * Workloads of each kind in the mock API server: a "proxy" sidecar first and the "web" container
+ * second (so that JSON pointers use a non-zero index), 3 replicas where that applies.
  */
 final class TestWorkloads {
 
@@ -42,43 +42,91 @@ final class TestWorkloads {
   /**
    * Creates a workload and returns it as read back.
    *
-   * @param templateAnnotations pod-template annotations; null leaves a CronJob's template
-   *     without metadata at all
+   * @param templateAnnotations pod-template annotations; null leaves a CronJob's template without
+   *     metadata at all
    */
   Workload create(
-      WorkloadKind kind, String name, String image, String pullPolicy,
-      Map<String, String> templateAnnotations, Map<String, String> annotations) {
+      WorkloadKind kind,
+      String name,
+      String image,
+      String pullPolicy,
+      Map<String, String> templateAnnotations,
+      Map<String, String> annotations) {
     ObjectMeta meta =
-        new ObjectMetaBuilder().withNamespace(NAMESPACE).withName(name).withAnnotations(annotations).build();
+        new ObjectMetaBuilder()
+            .withNamespace(NAMESPACE)
+            .withName(name)
+            .withAnnotations(annotations)
+            .build();
     LabelSelector selector = new LabelSelectorBuilder().addToMatchLabels("app", name).build();
     PodSpec pod =
         new PodSpecBuilder()
             .withContainers(
-                new ContainerBuilder().withName("proxy").withImage("envoyproxy/envoy:v1.31.0").build(),
-                new ContainerBuilder().withName("web").withImage(image).withImagePullPolicy(pullPolicy).build())
+                new ContainerBuilder()
+                    .withName("proxy")
+                    .withImage("envoyproxy/envoy:v1.31.0")
+                    .build(),
+                new ContainerBuilder()
+                    .withName("web")
+                    .withImage(image)
+                    .withImagePullPolicy(pullPolicy)
+                    .build())
             .withInitContainers(
-                new ContainerBuilder().withName("migrate").withImage(image).withImagePullPolicy(pullPolicy).build())
+                new ContainerBuilder()
+                    .withName("migrate")
+                    .withImage(image)
+                    .withImagePullPolicy(pullPolicy)
+                    .build())
             .build();
     ObjectMeta templateMeta =
         templateAnnotations == null && kind == WorkloadKind.CronJob
             ? null
-            : new ObjectMetaBuilder().addToLabels("app", name).withAnnotations(templateAnnotations).build();
+            : new ObjectMetaBuilder()
+                .addToLabels("app", name)
+                .withAnnotations(templateAnnotations)
+                .build();
     PodTemplateSpec template = new PodTemplateSpec(templateMeta, pod);
     HasMetadata resource =
         switch (kind) {
           case Deployment ->
-              new DeploymentBuilder().withMetadata(meta).withNewSpec().withReplicas(3)
-                  .withSelector(selector).withTemplate(template).endSpec().build();
+              new DeploymentBuilder()
+                  .withMetadata(meta)
+                  .withNewSpec()
+                  .withReplicas(3)
+                  .withSelector(selector)
+                  .withTemplate(template)
+                  .endSpec()
+                  .build();
           case StatefulSet ->
-              new StatefulSetBuilder().withMetadata(meta).withNewSpec().withReplicas(3)
-                  .withServiceName(name).withSelector(selector).withTemplate(template).endSpec().build();
+              new StatefulSetBuilder()
+                  .withMetadata(meta)
+                  .withNewSpec()
+                  .withReplicas(3)
+                  .withServiceName(name)
+                  .withSelector(selector)
+                  .withTemplate(template)
+                  .endSpec()
+                  .build();
           case DaemonSet ->
-              new DaemonSetBuilder().withMetadata(meta).withNewSpec().withSelector(selector)
-                  .withTemplate(template).endSpec().build();
+              new DaemonSetBuilder()
+                  .withMetadata(meta)
+                  .withNewSpec()
+                  .withSelector(selector)
+                  .withTemplate(template)
+                  .endSpec()
+                  .build();
           case CronJob ->
-              new CronJobBuilder().withMetadata(meta).withNewSpec().withSchedule("*/5 * * * *")
-                  .withNewJobTemplate().withNewSpec().withTemplate(template).endSpec().endJobTemplate()
-                  .endSpec().build();
+              new CronJobBuilder()
+                  .withMetadata(meta)
+                  .withNewSpec()
+                  .withSchedule("*/5 * * * *")
+                  .withNewJobTemplate()
+                  .withNewSpec()
+                  .withTemplate(template)
+                  .endSpec()
+                  .endJobTemplate()
+                  .endSpec()
+                  .build();
           case Job, Pod -> throw new IllegalArgumentException(kind.toString());
         };
     client.resource(resource).create();
@@ -93,10 +141,13 @@ final class TestWorkloads {
   Workload read(WorkloadKind kind, String name) {
     HasMetadata resource =
         switch (kind) {
-          case Deployment -> client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
-          case StatefulSet -> client.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
+          case Deployment ->
+              client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
+          case StatefulSet ->
+              client.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
           case DaemonSet -> client.apps().daemonSets().inNamespace(NAMESPACE).withName(name).get();
-          case CronJob -> client.batch().v1().cronjobs().inNamespace(NAMESPACE).withName(name).get();
+          case CronJob ->
+              client.batch().v1().cronjobs().inNamespace(NAMESPACE).withName(name).get();
           case Job, Pod -> throw new IllegalArgumentException(kind.toString());
         };
     return new Workload(kind, resource, template(kind, resource).getSpec());

@@ -60,7 +60,8 @@ class UpdateHistoryTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> UpdateHistory.record(new Update(), T0, digest(1), digest(2), State.Waiting));
-    assertEquals("a history entry records RolledOut, RolledBack or Failed, not Waiting", e.getMessage());
+    assertEquals(
+        "a history entry records RolledOut, RolledBack or Failed, not Waiting", e.getMessage());
   }
 
   @Test
