@@ -4,10 +4,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Azure Container Registry webhooks: the body is a single distribution-shaped event
- * ({@code action}, {@code target} with repository/tag/digest, {@code request.host}), not an
- * envelope. Only {@code push} counts; {@code ping}, {@code delete}, {@code chart_push} and
- * the rest are skipped.
+ * Azure Container Registry webhooks: the body is a single distribution-shaped event ({@code
+ * action}, {@code target} with repository/tag/digest, {@code request.host}), not an envelope. Only
+ * {@code push} counts; {@code ping}, {@code delete}, {@code chart_push} and the rest are skipped.
  */
 final class AcrPayloadParser implements PayloadParser {
 

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * CNCF distribution notifications: {@code {"events":[{"action":"push","target":{...},
- * "request":{"host":...}}, ...]}}. Only pushes of manifests count (a manifest or index media
- * type, or a tag in the target); layer uploads, pulls and deletes are skipped.
+ * "request":{"host":...}}, ...]}}. Only pushes of manifests count (a manifest or index media type,
+ * or a tag in the target); layer uploads, pulls and deletes are skipped.
  */
 final class DistributionPayloadParser implements PayloadParser {
 

@@ -18,7 +18,12 @@ final class DockerHubPayloadParser implements PayloadParser {
     String repository = root.object("repository").text("repo_name");
     return List.of(
         PushEventFactory.create(
-            RegistryHosts.DOCKER_HUB, repository, tag, null, WebhookFormat.DOCKER_HUB,
-            receivedAt, "repository.repo_name"));
+            RegistryHosts.DOCKER_HUB,
+            repository,
+            tag,
+            null,
+            WebhookFormat.DOCKER_HUB,
+            receivedAt,
+            "repository.repo_name"));
   }
 }

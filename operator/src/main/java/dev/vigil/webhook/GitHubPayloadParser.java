@@ -8,13 +8,13 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * GitHub {@code package} and {@code registry_package} events for container packages. Tag and
- * digest come from {@code package_version.container_metadata.tag}; older payloads without
- * container metadata carry the tag (or, for untagged versions, the digest) in {@code
- * package_version.version}. The image is {@code package_version.package_url} when GitHub
- * sends it (which also covers GitHub Enterprise hosts), else ghcr.io/&lt;namespace or owner
- * login&gt;/&lt;package name&gt; in lower case, as ghcr.io names it. GitHub's {@code ping} on
- * hook creation, and packages of other ecosystems (npm, maven, ...), give no events.
+ * GitHub {@code package} and {@code registry_package} events for container packages. Tag and digest
+ * come from {@code package_version.container_metadata.tag}; older payloads without container
+ * metadata carry the tag (or, for untagged versions, the digest) in {@code
+ * package_version.version}. The image is {@code package_version.package_url} when GitHub sends it
+ * (which also covers GitHub Enterprise hosts), else ghcr.io/&lt;namespace or owner
+ * login&gt;/&lt;package name&gt; in lower case, as ghcr.io names it. GitHub's {@code ping} on hook
+ * creation, and packages of other ecosystems (npm, maven, ...), give no events.
  */
 final class GitHubPayloadParser implements PayloadParser {
 

@@ -9,14 +9,15 @@ import java.util.regex.Pattern;
 /**
  * Harbor webhooks in the "Default" payload format: {@code type} PUSH_ARTIFACT (Harbor 2) or
  * pushImage (Harbor 1), {@code event_data.repository.repo_full_name} ("project/repo") and one
- * {@code event_data.resources[]} entry per pushed reference with {@code tag}, {@code digest}
- * and {@code resource_url}.
+ * {@code event_data.resources[]} entry per pushed reference with {@code tag}, {@code digest} and
+ * {@code resource_url}.
  *
- * <p>Harbor builds {@code resource_url} as "&lt;external host&gt;/&lt;repo_full_name&gt;:&lt;tag&gt;"
- * (or "@&lt;digest&gt;" for a push by digest, in which case {@code tag} holds the digest too).
- * The registry host is what precedes the repository in that URL; a URL that does not end in
- * the repository, or whose tag contradicts {@code tag}, is refused rather than guessed at.
- * A URL without a host part names Docker Hub, as it would in an image reference.
+ * <p>Harbor builds {@code resource_url} as "&lt;external
+ * host&gt;/&lt;repo_full_name&gt;:&lt;tag&gt;" (or "@&lt;digest&gt;" for a push by digest, in which
+ * case {@code tag} holds the digest too). The registry host is what precedes the repository in that
+ * URL; a URL that does not end in the repository, or whose tag contradicts {@code tag}, is refused
+ * rather than guessed at. A URL without a host part names Docker Hub, as it would in an image
+ * reference.
  */
 final class HarborPayloadParser implements PayloadParser {
 
@@ -47,8 +48,12 @@ final class HarborPayloadParser implements PayloadParser {
       // A push by digest: Harbor repeats the digest in the tag field.
       if (digest != null && !digest.equals(tag)) {
         throw new WebhookPayloadException(
-            resource.path() + ": tag \"" + tag + "\" is a digest other than digest \""
-                + digest + "\"");
+            resource.path()
+                + ": tag \""
+                + tag
+                + "\" is a digest other than digest \""
+                + digest
+                + "\"");
       }
       digest = tag;
       tag = null;
@@ -74,8 +79,12 @@ final class HarborPayloadParser implements PayloadParser {
       host = name.substring(0, name.length() - repository.length() - 1);
     } else {
       throw new WebhookPayloadException(
-          resource.childPath("resource_url") + ": \"" + url
-              + "\" does not name repository \"" + repository + "\"");
+          resource.childPath("resource_url")
+              + ": \""
+              + url
+              + "\" does not name repository \""
+              + repository
+              + "\"");
     }
     tag = agree(resource, "tag", tag, urlTag, url);
     digest = agree(resource, "digest", digest, urlDigest, url);
@@ -83,14 +92,22 @@ final class HarborPayloadParser implements PayloadParser {
         host, repository, tag, digest, WebhookFormat.HARBOR, receivedAt, resource.path());
   }
 
-  /** The field's value, or the URL's when the field is absent; both must agree if both are given. */
+  /**
+   * The field's value, or the URL's when the field is absent; both must agree if both are given.
+   */
   private static String agree(
       PayloadNode resource, String what, String field, String fromUrl, String url)
       throws WebhookPayloadException {
     if (field != null && fromUrl != null && !field.equals(fromUrl)) {
       throw new WebhookPayloadException(
-          resource.path() + ": " + what + " \"" + field + "\" contradicts resource_url \""
-              + url + "\"");
+          resource.path()
+              + ": "
+              + what
+              + " \""
+              + field
+              + "\" contradicts resource_url \""
+              + url
+              + "\"");
     }
     return field != null ? field : fromUrl;
   }

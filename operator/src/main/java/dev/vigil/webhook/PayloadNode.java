@@ -11,9 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A JSON value inside a webhook payload together with its path ("events[0].target"), with
- * strict accessors: a field that is required but missing, or present with the wrong type,
- * fails with a {@link WebhookPayloadException} naming the path. Unknown fields are ignored.
+ * A JSON value inside a webhook payload together with its path ("events[0].target"), with strict
+ * accessors: a field that is required but missing, or present with the wrong type, fails with a
+ * {@link WebhookPayloadException} naming the path. Unknown fields are ignored.
  */
 final class PayloadNode {
 
@@ -110,8 +110,7 @@ final class PayloadNode {
       JsonNode item = array.get(i);
       String itemPath = childPath(field) + "[" + i + "]";
       if (!item.isObject()) {
-        throw new WebhookPayloadException(
-            itemPath + ": expected an object, found " + kind(item));
+        throw new WebhookPayloadException(itemPath + ": expected an object, found " + kind(item));
       }
       items.add(new PayloadNode(item, itemPath));
     }

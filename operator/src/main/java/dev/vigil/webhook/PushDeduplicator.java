@@ -9,9 +9,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Remembers which pushes were handed on in the last few seconds, so a burst of identical
- * notifications (retries, several registry replicas, one tag pushed twice) is one check.
- * Identical means same registry, repository, tag and digest; the format and arrival time do
- * not matter. Holds at most a fixed number of entries, dropping the oldest first.
+ * notifications (retries, several registry replicas, one tag pushed twice) is one check. Identical
+ * means same registry, repository, tag and digest; the format and arrival time do not matter. Holds
+ * at most a fixed number of entries, dropping the oldest first.
  */
 final class PushDeduplicator {
 
@@ -46,8 +46,8 @@ final class PushDeduplicator {
   /**
    * Claims an event for delivery.
    *
-   * @return true when no identical event was claimed within the window (the caller should
-   *     deliver it), false for a duplicate
+   * @return true when no identical event was claimed within the window (the caller should deliver
+   *     it), false for a duplicate
    */
   synchronized boolean claim(PushEvent event) {
     if (windowNanos == 0) {

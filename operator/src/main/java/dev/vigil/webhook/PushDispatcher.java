@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands push events to the listener on a few worker threads with a bounded queue, so that a
- * slow listener never holds an HTTP thread and a flood cannot queue without limit.
+ * Hands push events to the listener on a few worker threads with a bounded queue, so that a slow
+ * listener never holds an HTTP thread and a flood cannot queue without limit.
  */
 final class PushDispatcher implements AutoCloseable {
 
@@ -23,7 +23,9 @@ final class PushDispatcher implements AutoCloseable {
   PushDispatcher(PushListener listener, int threads, int queueCapacity) {
     if (threads < 1 || queueCapacity < 1) {
       throw new IllegalArgumentException(
-          "listener threads and queue capacity must be at least 1, got " + threads + " and "
+          "listener threads and queue capacity must be at least 1, got "
+              + threads
+              + " and "
               + queueCapacity);
     }
     this.listener = listener;
@@ -36,8 +38,12 @@ final class PushDispatcher implements AutoCloseable {
         };
     this.executor =
         new ThreadPoolExecutor(
-            threads, threads, 0, TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(queueCapacity), factory,
+            threads,
+            threads,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(queueCapacity),
+            factory,
             new ThreadPoolExecutor.AbortPolicy());
   }
 

@@ -5,12 +5,12 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A registry says: repository R on registry G now has tag T (pointing at digest D). Built
- * only by the payload parsers, which normalise registry and repository the way {@link
- * ImageReference} does, so the event can be compared with the references in pod specs.
+ * A registry says: repository R on registry G now has tag T (pointing at digest D). Built only by
+ * the payload parsers, which normalise registry and repository the way {@link ImageReference} does,
+ * so the event can be compared with the references in pod specs.
  *
- * @param registry registry as in normalised references: "docker.io" for Docker Hub, otherwise
- *     the host[:port] in lower case ("ghcr.io", "registry.example.com:5000")
+ * @param registry registry as in normalised references: "docker.io" for Docker Hub, otherwise the
+ *     host[:port] in lower case ("ghcr.io", "registry.example.com:5000")
  * @param repository repository path on that registry ("library/nginx", "team/app")
  * @param tag the tag that moved, or null when the push named only a digest
  * @param digest the manifest digest pushed, or null when the sender does not say
@@ -38,8 +38,14 @@ public record PushEvent(
     ImageReference parsed = ImageReference.parse(text(registry, repository, tag, digest));
     if (!parsed.registry().equals(registry) || !parsed.repository().equals(repository)) {
       throw new IllegalArgumentException(
-          registry + "/" + repository + " is not normalised (normalises to "
-              + parsed.registry() + "/" + parsed.repository() + ")");
+          registry
+              + "/"
+              + repository
+              + " is not normalised (normalises to "
+              + parsed.registry()
+              + "/"
+              + parsed.repository()
+              + ")");
     }
   }
 

@@ -6,17 +6,17 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * Turns what a payload says (registry host, repository, tag, digest) into a {@link PushEvent}
- * in the normalised form of {@link ImageReference}: host in lower case, Docker Hub's aliases
- * as "docker.io", official images under "library/".
+ * Turns what a payload says (registry host, repository, tag, digest) into a {@link PushEvent} in
+ * the normalised form of {@link ImageReference}: host in lower case, Docker Hub's aliases as
+ * "docker.io", official images under "library/".
  */
 final class PushEventFactory {
 
   private PushEventFactory() {}
 
   /**
-   * @param host registry host[:port] as the sender wrote it; null means Docker Hub, as in an
-   *     image reference without a registry part
+   * @param host registry host[:port] as the sender wrote it; null means Docker Hub, as in an image
+   *     reference without a registry part
    * @param repository repository path on that registry
    * @param tag tag or null
    * @param digest manifest digest or null
@@ -55,7 +55,9 @@ final class PushEventFactory {
     if (!reference.registry().equals(registry)) {
       // e.g. host "registry" without a dot or port: Docker would read it as a Hub namespace.
       throw new WebhookPayloadException(
-          where + ": registry host \"" + host
+          where
+              + ": registry host \""
+              + host
               + "\" cannot name a registry in an image reference (it needs a '.' or a port)");
     }
     return new PushEvent(

@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Quay "repository push" notifications: {@code repository} ("namespace/name"), {@code
- * docker_url} ("quay.io/namespace/name", or the host of a self-hosted Quay) and {@code
- * updated_tags}, one event per tag. Quay does not send digests.
+ * Quay "repository push" notifications: {@code repository} ("namespace/name"), {@code docker_url}
+ * ("quay.io/namespace/name", or the host of a self-hosted Quay) and {@code updated_tags}, one event
+ * per tag. Quay does not send digests.
  */
 final class QuayPayloadParser implements PayloadParser {
 
@@ -27,7 +27,12 @@ final class QuayPayloadParser implements PayloadParser {
     for (int i = 0; i < tags.size(); i++) {
       pushes.add(
           PushEventFactory.create(
-              host, repository, tags.get(i), null, WebhookFormat.QUAY, receivedAt,
+              host,
+              repository,
+              tags.get(i),
+              null,
+              WebhookFormat.QUAY,
+              receivedAt,
               "updated_tags[" + i + "]"));
     }
     return pushes;

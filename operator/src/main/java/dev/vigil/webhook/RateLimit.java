@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A token bucket: up to {@code burst} requests at once, refilled with {@code refill} requests
- * every {@code period}, spread evenly over the period.
+ * A token bucket: up to {@code burst} requests at once, refilled with {@code refill} requests every
+ * {@code period}, spread evenly over the period.
  */
 public record RateLimit(long burst, long refill, Duration period) {
 

@@ -12,11 +12,11 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * Token buckets per remote address and one for all requests together. A request must get a
- * token from both; the per-address bucket is asked first so that one noisy sender is held
- * back before it drains the global budget. Buckets of the least recently seen addresses are
- * dropped beyond a fixed number of addresses, so a scan from many addresses cannot grow
- * memory without bound (such a flood still meets the global bucket).
+ * Token buckets per remote address and one for all requests together. A request must get a token
+ * from both; the per-address bucket is asked first so that one noisy sender is held back before it
+ * drains the global budget. Buckets of the least recently seen addresses are dropped beyond a fixed
+ * number of addresses, so a scan from many addresses cannot grow memory without bound (such a flood
+ * still meets the global bucket).
  */
 final class RequestRateLimiter {
 

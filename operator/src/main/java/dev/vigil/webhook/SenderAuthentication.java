@@ -8,9 +8,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How a sender proves it knows the shared secret. Each format uses what its registry can
- * send; a request offering the proof twice (two Authorization headers, two tokens) is refused
- * as ambiguous.
+ * How a sender proves it knows the shared secret. Each format uses what its registry can send; a
+ * request offering the proof twice (two Authorization headers, two tokens) is refused as ambiguous.
  */
 enum SenderAuthentication {
 
@@ -34,7 +33,10 @@ enum SenderAuthentication {
     }
   },
 
-  /** Distribution and ACR (static headers in the endpoint config): {@code Authorization: Bearer <secret>}. */
+  /**
+   * Distribution and ACR (static headers in the endpoint config): {@code Authorization: Bearer
+   * <secret>}.
+   */
   AUTHORIZATION_BEARER {
     @Override
     boolean verify(WebhookSecret secret, Headers headers, String rawQuery, byte[] body) {
@@ -50,8 +52,8 @@ enum SenderAuthentication {
   },
 
   /**
-   * Docker Hub and Quay, which cannot sign or add headers: {@code ?token=<secret>} in the
-   * URL, or an {@code X-Vigil-Token: <secret>} header from senders that can set one.
+   * Docker Hub and Quay, which cannot sign or add headers: {@code ?token=<secret>} in the URL, or
+   * an {@code X-Vigil-Token: <secret>} header from senders that can set one.
    */
   TOKEN {
     @Override

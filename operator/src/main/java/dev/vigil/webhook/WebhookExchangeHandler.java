@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One webhook request, start to finish: rate limit, path, method, content type, size,
- * authentication, parsing, de-duplication, hand-off. Every request ends in exactly one stats
- * call. Neither the secret nor the body is ever logged; a 401 says nothing about why.
+ * authentication, parsing, de-duplication, hand-off. Every request ends in exactly one stats call.
+ * Neither the secret nor the body is ever logged; a 401 says nothing about why.
  */
 final class WebhookExchangeHandler implements HttpHandler {
 
@@ -78,7 +78,9 @@ final class WebhookExchangeHandler implements HttpHandler {
   private void handleCounted(HttpExchange exchange) throws IOException {
     Optional<Duration> wait = rateLimiter.acquire(remote(exchange));
     if (wait.isPresent()) {
-      exchange.getResponseHeaders().set("Retry-After", Long.toString(retryAfterSeconds(wait.get())));
+      exchange
+          .getResponseHeaders()
+          .set("Retry-After", Long.toString(retryAfterSeconds(wait.get())));
       stats.rateLimited();
       send(exchange, 429, "too many requests\n");
       return;
@@ -112,8 +114,10 @@ final class WebhookExchangeHandler implements HttpHandler {
     }
 
     WebhookEndpoint endpoint = endpoints.get(format.get());
-    if (!endpoint.auth().verify(
-        secret, exchange.getRequestHeaders(), exchange.getRequestURI().getRawQuery(), body)) {
+    if (!endpoint
+        .auth()
+        .verify(
+            secret, exchange.getRequestHeaders(), exchange.getRequestURI().getRawQuery(), body)) {
       LOG.debug("webhook {} from {}: not authenticated", endpoint.format(), remote(exchange));
       stats.unauthorized();
       send(exchange, 401, "unauthorized\n");
@@ -143,11 +147,18 @@ final class WebhookExchangeHandler implements HttpHandler {
     }
     LOG.debug(
         "webhook {} from {}: {} push event(s), {} handed on",
-        endpoint.format(), remote(exchange), events.size(), handedOn);
+        endpoint.format(),
+        remote(exchange),
+        events.size(),
+        handedOn);
     stats.accepted();
     send(
-        exchange, 202,
-        "accepted " + events.size() + " push event(s), " + (events.size() - handedOn)
+        exchange,
+        202,
+        "accepted "
+            + events.size()
+            + " push event(s), "
+            + (events.size() - handedOn)
             + " duplicate(s)\n");
   }
 

@@ -3,9 +3,9 @@ package dev.vigil.webhook;
 import java.util.Optional;
 
 /**
- * The payload formats the receiver understands, each on its own path. The format is chosen
- * by the path the sender was configured with, never guessed from the body: a body that fits
- * two formats loosely cannot be misread as the wrong one.
+ * The payload formats the receiver understands, each on its own path. The format is chosen by the
+ * path the sender was configured with, never guessed from the body: a body that fits two formats
+ * loosely cannot be misread as the wrong one.
  */
 public enum WebhookFormat {
   /** CNCF distribution (Docker registry) notifications envelope. */

@@ -9,9 +9,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The shared secret webhook senders prove they know, either by sending it (as a header or
- * query parameter) or by signing the body with it (GitHub's HMAC-SHA256). All comparisons
- * take the same time whatever the candidate holds. Never printed.
+ * The shared secret webhook senders prove they know, either by sending it (as a header or query
+ * parameter) or by signing the body with it (GitHub's HMAC-SHA256). All comparisons take the same
+ * time whatever the candidate holds. Never printed.
  */
 public final class WebhookSecret {
 
@@ -29,14 +29,16 @@ public final class WebhookSecret {
   }
 
   /**
-   * @param secret the secret's bytes exactly as the senders are configured with them (a
-   *     trailing newline from a careless {@code echo} counts)
+   * @param secret the secret's bytes exactly as the senders are configured with them (a trailing
+   *     newline from a careless {@code echo} counts)
    * @throws IllegalArgumentException when shorter than {@link #MIN_LENGTH} bytes
    */
   public static WebhookSecret of(byte[] secret) {
     if (secret == null || secret.length < MIN_LENGTH) {
       throw new IllegalArgumentException(
-          "webhook secret must be at least " + MIN_LENGTH + " bytes, got "
+          "webhook secret must be at least "
+              + MIN_LENGTH
+              + " bytes, got "
               + (secret == null ? 0 : secret.length));
     }
     return new WebhookSecret(secret.clone());
@@ -54,8 +56,8 @@ public final class WebhookSecret {
   }
 
   /**
-   * True when {@code hexSignature} is the lower- or upper-case hex HMAC-SHA256 of the body
-   * under this secret.
+   * True when {@code hexSignature} is the lower- or upper-case hex HMAC-SHA256 of the body under
+   * this secret.
    */
   boolean signs(byte[] body, String hexSignature) {
     byte[] given;

@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The registry webhook receiver: an HTTP endpoint on its own address that accepts push
- * notifications (paths in {@link WebhookFormat}), checks that the sender knows the shared
- * secret, and hands each manifest push to a {@link PushListener} at once. Only constructed
- * when webhooks are enabled.
+ * notifications (paths in {@link WebhookFormat}), checks that the sender knows the shared secret,
+ * and hands each manifest push to a {@link PushListener} at once. Only constructed when webhooks
+ * are enabled.
  *
  * <pre>{@code
  * try (WebhookServer server = WebhookServer.start(
@@ -84,8 +84,13 @@ public final class WebhookServer implements AutoCloseable {
         };
     ThreadPoolExecutor httpExecutor =
         new ThreadPoolExecutor(
-            settings.httpThreads(), settings.httpThreads(), 0, TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(HTTP_QUEUE), factory, new ThreadPoolExecutor.AbortPolicy());
+            settings.httpThreads(),
+            settings.httpThreads(),
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(HTTP_QUEUE),
+            factory,
+            new ThreadPoolExecutor.AbortPolicy());
     server.setExecutor(httpExecutor);
     server.start();
     return new WebhookServer(server, httpExecutor, dispatcher);

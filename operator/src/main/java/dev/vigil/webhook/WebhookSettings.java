@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How the webhook receiver listens and what it tolerates. The receiver is off unless the
- * operator is configured to start it; there is no default port.
+ * How the webhook receiver listens and what it tolerates. The receiver is off unless the operator
+ * is configured to start it; there is no default port.
  *
  * @param bindAddress where to listen (port 0 picks a free one)
  * @param maxBodyBytes largest request body accepted; larger ones get 413 without being read
@@ -48,8 +48,8 @@ public record WebhookSettings(
   }
 
   /**
-   * Defaults: 1 MiB bodies; 5 requests/s per address (bursts of 20) and 50/s overall (bursts
-   * of 100); 4 HTTP threads; 2 listener threads with 256 queued events; 10 s de-duplication.
+   * Defaults: 1 MiB bodies; 5 requests/s per address (bursts of 20) and 50/s overall (bursts of
+   * 100); 4 HTTP threads; 2 listener threads with 256 queued events; 10 s de-duplication.
    */
   public static WebhookSettings defaults(InetSocketAddress bindAddress) {
     return new WebhookSettings(
@@ -65,25 +65,49 @@ public record WebhookSettings(
 
   public WebhookSettings withMaxBodyBytes(int value) {
     return new WebhookSettings(
-        bindAddress, value, perAddress, global, httpThreads, listenerThreads, queueCapacity,
+        bindAddress,
+        value,
+        perAddress,
+        global,
+        httpThreads,
+        listenerThreads,
+        queueCapacity,
         dedupeWindow);
   }
 
   public WebhookSettings withRateLimits(RateLimit perAddressLimit, RateLimit globalLimit) {
     return new WebhookSettings(
-        bindAddress, maxBodyBytes, perAddressLimit, globalLimit, httpThreads, listenerThreads,
-        queueCapacity, dedupeWindow);
+        bindAddress,
+        maxBodyBytes,
+        perAddressLimit,
+        globalLimit,
+        httpThreads,
+        listenerThreads,
+        queueCapacity,
+        dedupeWindow);
   }
 
   public WebhookSettings withListenerQueue(int threads, int capacity) {
     return new WebhookSettings(
-        bindAddress, maxBodyBytes, perAddress, global, httpThreads, threads, capacity,
+        bindAddress,
+        maxBodyBytes,
+        perAddress,
+        global,
+        httpThreads,
+        threads,
+        capacity,
         dedupeWindow);
   }
 
   public WebhookSettings withDedupeWindow(Duration window) {
     return new WebhookSettings(
-        bindAddress, maxBodyBytes, perAddress, global, httpThreads, listenerThreads,
-        queueCapacity, window);
+        bindAddress,
+        maxBodyBytes,
+        perAddress,
+        global,
+        httpThreads,
+        listenerThreads,
+        queueCapacity,
+        window);
   }
 }

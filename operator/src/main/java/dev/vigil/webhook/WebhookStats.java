@@ -1,9 +1,9 @@
 package dev.vigil.webhook;
 
 /**
- * Counts what the receiver answered, one call per request, so metrics can export
- * {@code vigil_webhook_requests_total{result}}. Called on HTTP threads: implementations must
- * be thread-safe and fast.
+ * Counts what the receiver answered, one call per request, so metrics can export {@code
+ * vigil_webhook_requests_total{result}}. Called on HTTP threads: implementations must be
+ * thread-safe and fast.
  */
 public interface WebhookStats {
 
@@ -14,8 +14,8 @@ public interface WebhookStats {
   void unauthorized();
 
   /**
-   * Any other refusal: unknown path (404), wrong method (405), body too large (413), not
-   * JSON (415), malformed payload (400), or the listener queue full (503).
+   * Any other refusal: unknown path (404), wrong method (405), body too large (413), not JSON
+   * (415), malformed payload (400), or the listener queue full (503).
    */
   void rejected();
 

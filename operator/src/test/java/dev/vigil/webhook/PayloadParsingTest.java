@@ -36,8 +36,10 @@ class PayloadParsingTest {
   }
 
   private static String pushEvent(String target, String request) {
-    return "{\"action\":\"push\",\"target\":" + target
-        + (request == null ? "" : ",\"request\":" + request) + "}";
+    return "{\"action\":\"push\",\"target\":"
+        + target
+        + (request == null ? "" : ",\"request\":" + request)
+        + "}";
   }
 
   // --- JSON level, shared by all formats ---
@@ -57,8 +59,7 @@ class PayloadParsingTest {
 
   @Test
   void emptyBodyIsRefused() {
-    assertEquals(
-        "empty body: expected a JSON object", refusal(new DockerHubPayloadParser(), ""));
+    assertEquals("empty body: expected a JSON object", refusal(new DockerHubPayloadParser(), ""));
   }
 
   @Test
@@ -114,7 +115,10 @@ class PayloadParsingTest {
             new DistributionPayloadParser(),
             envelope(
                 pushEvent(
-                    "{\"mediaType\":\"" + MANIFEST + "\",\"digest\":\"" + DIGEST
+                    "{\"mediaType\":\""
+                        + MANIFEST
+                        + "\",\"digest\":\""
+                        + DIGEST
                         + "\",\"repository\":\"team/app\",\"tag\":\"2\","
                         + "\"url\":\"https://r.example.com:5000/v2/team/app/manifests/2\"}",
                     null))));
@@ -133,24 +137,29 @@ class PayloadParsingTest {
   void distributionCountsTaggedPushesAndManifestsButNotBlobs() throws Exception {
     String blob =
         pushEvent(
-            "{\"mediaType\":\"application/octet-stream\",\"digest\":\"" + DIGEST
+            "{\"mediaType\":\"application/octet-stream\",\"digest\":\""
+                + DIGEST
                 + "\",\"repository\":\"team/app\"}",
             "{\"host\":\"r.example.com\"}");
     String untypedButTagged =
         pushEvent("{\"repository\":\"team/app\",\"tag\":\"v1\"}", "{\"host\":\"r.example.com\"}");
     String indexByDigest =
         pushEvent(
-            "{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\"" + DIGEST
+            "{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\""
+                + DIGEST
                 + "\",\"repository\":\"team/app\"}",
             "{\"host\":\"r.example.com\"}");
     String delete =
-        "{\"action\":\"delete\",\"target\":{\"repository\":\"team/app\",\"digest\":\"" + DIGEST
+        "{\"action\":\"delete\",\"target\":{\"repository\":\"team/app\",\"digest\":\""
+            + DIGEST
             + "\"}}";
     assertEquals(
         List.of(
             event("r.example.com", "team/app", "v1", null, WebhookFormat.DISTRIBUTION),
             event("r.example.com", "team/app", null, DIGEST, WebhookFormat.DISTRIBUTION)),
-        parse(new DistributionPayloadParser(), envelope(blob, untypedButTagged, indexByDigest, delete)));
+        parse(
+            new DistributionPayloadParser(),
+            envelope(blob, untypedButTagged, indexByDigest, delete)));
   }
 
   @Test
@@ -162,8 +171,11 @@ class PayloadParsingTest {
         parse(
             new DistributionPayloadParser(),
             envelope(
-                pushEvent("{\"repository\":\"team/app\",\"tag\":\"1\"}", "{\"host\":\"R.Example.COM\"}"),
-                pushEvent("{\"repository\":\"nginx\",\"tag\":\"1\"}", "{\"host\":\"index.docker.io\"}"))));
+                pushEvent(
+                    "{\"repository\":\"team/app\",\"tag\":\"1\"}", "{\"host\":\"R.Example.COM\"}"),
+                pushEvent(
+                    "{\"repository\":\"nginx\",\"tag\":\"1\"}",
+                    "{\"host\":\"index.docker.io\"}"))));
   }
 
   @Test
@@ -173,7 +185,9 @@ class PayloadParsingTest {
             + "reference (it needs a '.' or a port)",
         refusal(
             new DistributionPayloadParser(),
-            envelope(pushEvent("{\"repository\":\"team/app\",\"tag\":\"1\"}", "{\"host\":\"registry\"}"))));
+            envelope(
+                pushEvent(
+                    "{\"repository\":\"team/app\",\"tag\":\"1\"}", "{\"host\":\"registry\"}"))));
   }
 
   @Test
@@ -181,7 +195,10 @@ class PayloadParsingTest {
     String message =
         refusal(
             new DistributionPayloadParser(),
-            envelope(pushEvent("{\"repository\":\"team/app\",\"tag\":\"-bad\"}", "{\"host\":\"r.example.com\"}")));
+            envelope(
+                pushEvent(
+                    "{\"repository\":\"team/app\",\"tag\":\"-bad\"}",
+                    "{\"host\":\"r.example.com\"}")));
     assertTrue(message.startsWith("events[0].target: invalid image reference"), message);
     assertTrue(message.contains("tag \"-bad\""), message);
   }
@@ -196,15 +213,25 @@ class PayloadParsingTest {
   // --- Harbor ---
 
   private static String harbor(String type, String resource, String repoFullName) {
-    return "{\"type\":\"" + type + "\",\"event_data\":{\"resources\":[" + resource
-        + "],\"repository\":{\"repo_full_name\":\"" + repoFullName + "\"}}}";
+    return "{\"type\":\""
+        + type
+        + "\",\"event_data\":{\"resources\":["
+        + resource
+        + "],\"repository\":{\"repo_full_name\":\""
+        + repoFullName
+        + "\"}}}";
   }
 
   @Test
   void harborPushByDigestHasNoTag() throws Exception {
     String resource =
-        "{\"digest\":\"" + DIGEST + "\",\"tag\":\"" + DIGEST
-            + "\",\"resource_url\":\"harbor.example.com:8443/proj/app@" + DIGEST + "\"}";
+        "{\"digest\":\""
+            + DIGEST
+            + "\",\"tag\":\""
+            + DIGEST
+            + "\",\"resource_url\":\"harbor.example.com:8443/proj/app@"
+            + DIGEST
+            + "\"}";
     assertEquals(
         List.of(event("harbor.example.com:8443", "proj/app", null, DIGEST, WebhookFormat.HARBOR)),
         parse(new HarborPayloadParser(), harbor("PUSH_ARTIFACT", resource, "proj/app")));
@@ -213,7 +240,9 @@ class PayloadParsingTest {
   @Test
   void harborResourceUrlWithPortAndNoTagTakesTheTagField() throws Exception {
     String resource =
-        "{\"digest\":\"" + DIGEST + "\",\"tag\":\"v2\","
+        "{\"digest\":\""
+            + DIGEST
+            + "\",\"tag\":\"v2\","
             + "\"resource_url\":\"harbor.example.com:8443/proj/app\"}";
     assertEquals(
         List.of(event("harbor.example.com:8443", "proj/app", "v2", DIGEST, WebhookFormat.HARBOR)),
@@ -222,8 +251,7 @@ class PayloadParsingTest {
 
   @Test
   void harborResourceUrlOfAnotherRepositoryIsRefused() {
-    String resource =
-        "{\"tag\":\"v2\",\"resource_url\":\"harbor.example.com/proj/other:v2\"}";
+    String resource = "{\"tag\":\"v2\",\"resource_url\":\"harbor.example.com/proj/other:v2\"}";
     assertEquals(
         "event_data.resources[0].resource_url: \"harbor.example.com/proj/other:v2\" does not "
             + "name repository \"proj/app\"",
@@ -297,16 +325,26 @@ class PayloadParsingTest {
   // --- GitHub ---
 
   private static String gitHubPackage(String eventKey, String type, String version) {
-    return "{\"action\":\"published\",\"" + eventKey + "\":{\"name\":\"app\",\"namespace\":\"Acme\","
-        + "\"package_type\":\"" + type + "\",\"owner\":{\"login\":\"Acme\"},"
-        + "\"package_version\":" + version + "}}";
+    return "{\"action\":\"published\",\""
+        + eventKey
+        + "\":{\"name\":\"app\",\"namespace\":\"Acme\","
+        + "\"package_type\":\""
+        + type
+        + "\",\"owner\":{\"login\":\"Acme\"},"
+        + "\"package_version\":"
+        + version
+        + "}}";
   }
 
   @Test
   void gitHubCurrentPayloadUsesPackageUrlAndContainerMetadata() throws Exception {
     String version =
-        "{\"version\":\"" + DIGEST + "\",\"package_url\":\"ghcr.io/acme/app:v3\","
-            + "\"container_metadata\":{\"tag\":{\"name\":\"v3\",\"digest\":\"" + DIGEST + "\"}}}";
+        "{\"version\":\""
+            + DIGEST
+            + "\",\"package_url\":\"ghcr.io/acme/app:v3\","
+            + "\"container_metadata\":{\"tag\":{\"name\":\"v3\",\"digest\":\""
+            + DIGEST
+            + "\"}}}";
     assertEquals(
         List.of(event("ghcr.io", "acme/app", "v3", DIGEST, WebhookFormat.GITHUB)),
         parse(new GitHubPayloadParser(), gitHubPackage("registry_package", "CONTAINER", version)));
@@ -316,16 +354,21 @@ class PayloadParsingTest {
   void gitHubEnterprisePackageUrlNamesItsOwnHost() throws Exception {
     String version =
         "{\"package_url\":\"containers.ghe.example.com/acme/app:v3\","
-            + "\"container_metadata\":{\"tag\":{\"name\":\"v3\",\"digest\":\"" + DIGEST + "\"}}}";
+            + "\"container_metadata\":{\"tag\":{\"name\":\"v3\",\"digest\":\""
+            + DIGEST
+            + "\"}}}";
     assertEquals(
-        List.of(event("containers.ghe.example.com", "acme/app", "v3", DIGEST, WebhookFormat.GITHUB)),
+        List.of(
+            event("containers.ghe.example.com", "acme/app", "v3", DIGEST, WebhookFormat.GITHUB)),
         parse(new GitHubPayloadParser(), gitHubPackage("package", "container", version)));
   }
 
   @Test
   void gitHubUntaggedVersionIsADigestOnlyPushUnderTheLowerCasedNamespace() throws Exception {
     String version =
-        "{\"version\":\"" + DIGEST + "\",\"container_metadata\":{\"tag\":{\"name\":\"\",\"digest\":\"\"}}}";
+        "{\"version\":\""
+            + DIGEST
+            + "\",\"container_metadata\":{\"tag\":{\"name\":\"\",\"digest\":\"\"}}}";
     assertEquals(
         List.of(event("ghcr.io", "acme/app", null, DIGEST, WebhookFormat.GITHUB)),
         parse(new GitHubPayloadParser(), gitHubPackage("package", "CONTAINER", version)));
@@ -338,7 +381,8 @@ class PayloadParsingTest {
         parse(new GitHubPayloadParser(), "{\"zen\":\"Keep it logically awesome.\",\"hook_id\":1}"));
     assertEquals(
         List.of(),
-        parse(new GitHubPayloadParser(), gitHubPackage("package", "npm", "{\"version\":\"1.0.0\"}")));
+        parse(
+            new GitHubPayloadParser(), gitHubPackage("package", "npm", "{\"version\":\"1.0.0\"}")));
   }
 
   @Test
@@ -362,8 +406,11 @@ class PayloadParsingTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new PushEvent("docker.io", "nginx", "1", null, WebhookFormat.DOCKER_HUB, RECEIVED));
-    assertEquals("docker.io/nginx is not normalised (normalises to docker.io/library/nginx)", e.getMessage());
+            () ->
+                new PushEvent("docker.io", "nginx", "1", null, WebhookFormat.DOCKER_HUB, RECEIVED));
+    assertEquals(
+        "docker.io/nginx is not normalised (normalises to docker.io/library/nginx)",
+        e.getMessage());
   }
 
   @Test

@@ -29,7 +29,9 @@ class PushDeduplicatorTest {
     PushDeduplicator dedupe = new PushDeduplicator(Duration.ofSeconds(10), 100, nanos::get);
     assertTrue(dedupe.claim(push("1")));
     nanos.addAndGet(Duration.ofSeconds(9).toNanos());
-    assertFalse(dedupe.claim(push("1", DIGEST, WebhookFormat.HARBOR, Instant.parse("2026-01-01T00:00:00Z"))));
+    assertFalse(
+        dedupe.claim(
+            push("1", DIGEST, WebhookFormat.HARBOR, Instant.parse("2026-01-01T00:00:00Z"))));
   }
 
   @Test

@@ -19,7 +19,8 @@ class RequestRateLimiterTest {
   @Test
   void anAddressGetsItsBurstThenWaitsForTheRefill() throws Exception {
     RequestRateLimiter limiter =
-        new RequestRateLimiter(RateLimit.perSecond(1, 2), RateLimit.perSecond(100, 100), 10, nanos::get);
+        new RequestRateLimiter(
+            RateLimit.perSecond(1, 2), RateLimit.perSecond(100, 100), 10, nanos::get);
     InetAddress a = address(1);
     assertEquals(Optional.empty(), limiter.acquire(a));
     assertEquals(Optional.empty(), limiter.acquire(a));
@@ -33,7 +34,8 @@ class RequestRateLimiterTest {
   @Test
   void oneNoisyAddressDoesNotHoldBackAnother() throws Exception {
     RequestRateLimiter limiter =
-        new RequestRateLimiter(RateLimit.perSecond(1, 1), RateLimit.perSecond(100, 100), 10, nanos::get);
+        new RequestRateLimiter(
+            RateLimit.perSecond(1, 1), RateLimit.perSecond(100, 100), 10, nanos::get);
     assertEquals(Optional.empty(), limiter.acquire(address(1)));
     assertEquals(Optional.of(Duration.ofSeconds(1)), limiter.acquire(address(1)));
     assertEquals(Optional.empty(), limiter.acquire(address(2)));
@@ -43,7 +45,8 @@ class RequestRateLimiterTest {
   void theGlobalBucketLimitsAllAddressesTogetherAndDoesNotChargeTheRefusedSender()
       throws Exception {
     RequestRateLimiter limiter =
-        new RequestRateLimiter(RateLimit.perSecond(1, 1), RateLimit.perSecond(1, 2), 10, nanos::get);
+        new RequestRateLimiter(
+            RateLimit.perSecond(1, 1), RateLimit.perSecond(1, 2), 10, nanos::get);
     assertEquals(Optional.empty(), limiter.acquire(address(1)));
     assertEquals(Optional.empty(), limiter.acquire(address(2)));
     assertEquals(Optional.of(Duration.ofSeconds(1)), limiter.acquire(address(3)));
@@ -55,7 +58,8 @@ class RequestRateLimiterTest {
   @Test
   void bucketsOfTheLeastRecentlySeenAddressesAreDroppedBeyondTheCap() throws Exception {
     RequestRateLimiter limiter =
-        new RequestRateLimiter(RateLimit.perSecond(1, 1), RateLimit.perSecond(100, 100), 2, nanos::get);
+        new RequestRateLimiter(
+            RateLimit.perSecond(1, 1), RateLimit.perSecond(100, 100), 2, nanos::get);
     limiter.acquire(address(1));
     limiter.acquire(address(2));
     limiter.acquire(address(3));

@@ -18,7 +18,8 @@ final class WebhookFixtures {
   private WebhookFixtures() {}
 
   static byte[] bytes(String name) {
-    try (InputStream in = WebhookFixtures.class.getClassLoader().getResourceAsStream(FOLDER + name)) {
+    try (InputStream in =
+        WebhookFixtures.class.getClassLoader().getResourceAsStream(FOLDER + name)) {
       if (in == null) {
         throw new IllegalArgumentException("missing test resource " + FOLDER + name);
       }

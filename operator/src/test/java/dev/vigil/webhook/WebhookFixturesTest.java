@@ -11,13 +11,14 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every payload in src/test/resources/webhooks read by the parser of its format, with the
- * exact events (or the exact refusal) expected. Where Vigil's reading differs from what the
- * upstream test asserted, the test says why.
+ * Every payload in src/test/resources/webhooks read by the parser of its format, with the exact
+ * events (or the exact refusal) expected. Where Vigil's reading differs from what the upstream test
+ * asserted, the test says why.
  */
 class WebhookFixturesTest {
 
   private static final Instant RECEIVED = Instant.parse("2026-01-02T03:04:05Z");
+
   /** The fixtures this class reads; the folder must hold exactly these. */
   private static final Set<String> TESTED =
       Set.of(
@@ -58,7 +59,9 @@ class WebhookFixturesTest {
     assertEquals(
         List.of(
             event(
-                "registry.git.erxes.io", "foo/bar", "1.6.1",
+                "registry.git.erxes.io",
+                "foo/bar",
+                "1.6.1",
                 "sha256:4afff550708506c5b8b7384ad10d401a02b29ed587cb2730cb02753095b5178d",
                 WebhookFormat.DISTRIBUTION)),
         parse(new DistributionPayloadParser(), "keel-distribution-envelope-push.json"));
@@ -87,7 +90,8 @@ class WebhookFixturesTest {
             .replace("\"sha256:0123456789abcdef0\"", "\"" + digest + "\"");
     assertEquals(
         List.of(
-            event("registrycluster.local", "library/test", null, digest, WebhookFormat.DISTRIBUTION)),
+            event(
+                "registrycluster.local", "library/test", null, digest, WebhookFormat.DISTRIBUTION)),
         new DistributionPayloadParser().parse(text.getBytes(StandardCharsets.UTF_8), RECEIVED));
   }
 
@@ -102,7 +106,9 @@ class WebhookFixturesTest {
   void distributionTargetFragmentIsRefusedForLackingTheEnvelope() {
     assertEquals(
         "events: missing, expected an array",
-        refused(new DistributionPayloadParser(), "distribution-docs-delete-event-target-fragment.json")
+        refused(
+                new DistributionPayloadParser(),
+                "distribution-docs-delete-event-target-fragment.json")
             .getMessage());
   }
 
@@ -111,7 +117,9 @@ class WebhookFixturesTest {
     assertEquals(
         List.of(
             event(
-                "myregistry.azurecr.io", "hello-world", "v1",
+                "myregistry.azurecr.io",
+                "hello-world",
+                "v1",
                 "sha256:80f0d5c8786bb9e621a45ece0db56d11cdc624ad20da9fe62e9d25490f331d7d",
                 WebhookFormat.ACR)),
         parse(new AcrPayloadParser(), "keel-azure-acr.json"));
@@ -122,7 +130,9 @@ class WebhookFixturesTest {
     assertEquals(
         List.of(
             event(
-                "harbor.mydomain.com", "library/ai-rag", "1.2.3",
+                "harbor.mydomain.com",
+                "library/ai-rag",
+                "1.2.3",
                 "sha256:b4758aaed11c155a476b9857e1178f157759c99cb04c907a04993f5481eff848",
                 WebhookFormat.HARBOR)),
         parse(new HarborPayloadParser(), "keel-harbor-pushImage.json"));
@@ -135,7 +145,9 @@ class WebhookFixturesTest {
     assertEquals(
         List.of(
             event(
-                "docker.io", "mynamespace/repository", "1.2.3",
+                "docker.io",
+                "mynamespace/repository",
+                "1.2.3",
                 "sha256:b4758aaed11c155a476b9857e1178f157759c99cb04c907a04993f5481eff848",
                 WebhookFormat.HARBOR)),
         parse(new HarborPayloadParser(), "keel-harbor-pushImage-no-registry-in-resource_url.json"));
@@ -155,7 +167,9 @@ class WebhookFixturesTest {
     assertEquals(
         List.of(
             event(
-                "harbor.example.com", "image-name", "tag",
+                "harbor.example.com",
+                "image-name",
+                "tag",
                 "sha256:3e5e4ce59b8390414cf58806692fb716cc02d71f8a53b35ddeffdeb0c9aaf100",
                 WebhookFormat.HARBOR)),
         parse(new HarborPayloadParser(), "argocd-image-updater-harbor-PUSH_ARTIFACT.json"));
@@ -180,7 +194,9 @@ class WebhookFixturesTest {
     assertEquals(
         List.of(
             event(
-                "ghcr.io", "utaitebox/utaitebox-server", "3.2.1",
+                "ghcr.io",
+                "utaitebox/utaitebox-server",
+                "3.2.1",
                 "sha256:7d3848ba2f2e7f69bebb4b576e5fad0379b64a0b1512aee6ad0ec9e7c6319fed",
                 WebhookFormat.GITHUB)),
         parse(new GitHubPayloadParser(), "keel-github-package.json"));

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * End to end: a real distribution registry whose notifications endpoint is the receiver
- * (with the Bearer secret as a configured header) reports pushes to the listener.
+ * End to end: a real distribution registry whose notifications endpoint is the receiver (with the
+ * Bearer secret as a configured header) reports pushes to the listener.
  */
 class WebhookLocalRegistryTest {
 
@@ -36,8 +36,10 @@ class WebhookLocalRegistryTest {
         WebhookSettings.defaults(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
     try (WebhookServer server =
             WebhookServer.start(
-                settings, WebhookSecret.of(SECRET.getBytes(StandardCharsets.UTF_8)),
-                received::add, stats);
+                settings,
+                WebhookSecret.of(SECRET.getBytes(StandardCharsets.UTF_8)),
+                received::add,
+                stats);
         LocalRegistry registry =
             LocalRegistry.builder()
                 .notification(
@@ -51,8 +53,12 @@ class WebhookLocalRegistryTest {
       TestImage arm =
           TestImages.image().platform("linux/arm64").layer(l -> l.file("app/version", "1")).build();
       PushedImage index =
-          registry.pusher().push(
-              "team/multi", "2.0", TestImages.index(ImageFormat.OCI).image(image).image(arm).build());
+          registry
+              .pusher()
+              .push(
+                  "team/multi",
+                  "2.0",
+                  TestImages.index(ImageFormat.OCI).image(image).image(arm).build());
 
       // Listener threads may deliver in any order: collect what arrives, then compare.
       Set<String> expected = new TreeSet<>();

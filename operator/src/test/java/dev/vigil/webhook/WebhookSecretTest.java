@@ -13,7 +13,8 @@ class WebhookSecretTest {
   // GitHub's documented example for validating webhook deliveries.
   private static final WebhookSecret GITHUB_EXAMPLE =
       WebhookSecret.of("It's a Secret to Everybody".getBytes(StandardCharsets.UTF_8));
-  private static final byte[] GITHUB_EXAMPLE_BODY = "Hello, World!".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] GITHUB_EXAMPLE_BODY =
+      "Hello, World!".getBytes(StandardCharsets.UTF_8);
   private static final String GITHUB_EXAMPLE_SIGNATURE =
       "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
 
@@ -26,7 +27,8 @@ class WebhookSecretTest {
   @Test
   void refusesAChangedBodyOrSignatureAndNonHex() {
     assertFalse(
-        GITHUB_EXAMPLE.signs("Hello, World?".getBytes(StandardCharsets.UTF_8), GITHUB_EXAMPLE_SIGNATURE));
+        GITHUB_EXAMPLE.signs(
+            "Hello, World?".getBytes(StandardCharsets.UTF_8), GITHUB_EXAMPLE_SIGNATURE));
     assertFalse(
         GITHUB_EXAMPLE.signs(GITHUB_EXAMPLE_BODY, GITHUB_EXAMPLE_SIGNATURE.replace('7', '8')));
     assertFalse(GITHUB_EXAMPLE.signs(GITHUB_EXAMPLE_BODY, GITHUB_EXAMPLE_SIGNATURE.substring(2)));

@@ -71,7 +71,11 @@ class WebhookServerTest {
   private static String distributionPush(String tag) {
     return "{\"events\":[{\"action\":\"push\",\"target\":{"
         + "\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-        + "\"digest\":\"" + DIGEST + "\",\"repository\":\"team/app\",\"tag\":\"" + tag + "\"},"
+        + "\"digest\":\""
+        + DIGEST
+        + "\",\"repository\":\"team/app\",\"tag\":\""
+        + tag
+        + "\"},"
         + "\"request\":{\"host\":\"r.example.com\"}}]}";
   }
 
@@ -159,16 +163,22 @@ class WebhookServerTest {
   private static final String GITHUB_PACKAGE =
       "{\"action\":\"published\",\"package\":{\"name\":\"app\",\"namespace\":\"acme\","
           + "\"ecosystem\":\"CONTAINER\",\"package_version\":{\"container_metadata\":"
-          + "{\"tag\":{\"name\":\"v1\",\"digest\":\"" + DIGEST + "\"}}}}}";
+          + "{\"tag\":{\"name\":\"v1\",\"digest\":\""
+          + DIGEST
+          + "\"}}}}}";
 
   @Test
   void gitHubEventWithAValidSignatureIsAccepted() throws Exception {
     start();
     HttpResponse<String> response =
         post(
-            server.uri(WebhookFormat.GITHUB), JSON, GITHUB_PACKAGE,
-            "X-GitHub-Event", "package",
-            "X-Hub-Signature-256", "sha256=" + hmac(GITHUB_PACKAGE));
+            server.uri(WebhookFormat.GITHUB),
+            JSON,
+            GITHUB_PACKAGE,
+            "X-GitHub-Event",
+            "package",
+            "X-Hub-Signature-256",
+            "sha256=" + hmac(GITHUB_PACKAGE));
     assertEquals(202, response.statusCode());
     PushEvent event = nextEvent();
     assertEquals("ghcr.io/acme/app:v1@" + DIGEST, event.reference().canonical());
@@ -180,19 +190,26 @@ class WebhookServerTest {
     String signature = hmac(GITHUB_PACKAGE + " ");
     HttpResponse<String> response =
         post(
-            server.uri(WebhookFormat.GITHUB), JSON, GITHUB_PACKAGE,
-            "X-Hub-Signature-256", "sha256=" + signature);
+            server.uri(WebhookFormat.GITHUB),
+            JSON,
+            GITHUB_PACKAGE,
+            "X-Hub-Signature-256",
+            "sha256=" + signature);
     assertEquals(401, response.statusCode());
     HttpResponse<String> unprefixed =
         post(
-            server.uri(WebhookFormat.GITHUB), JSON, GITHUB_PACKAGE,
-            "X-Hub-Signature-256", hmac(GITHUB_PACKAGE));
+            server.uri(WebhookFormat.GITHUB),
+            JSON,
+            GITHUB_PACKAGE,
+            "X-Hub-Signature-256",
+            hmac(GITHUB_PACKAGE));
     assertEquals(401, unprefixed.statusCode());
     assertEquals(Map.of("unauthorized", 2), stats.snapshot());
   }
 
   private static final String HARBOR_PUSH =
-      "{\"type\":\"PUSH_ARTIFACT\",\"event_data\":{\"resources\":[{\"digest\":\"" + DIGEST
+      "{\"type\":\"PUSH_ARTIFACT\",\"event_data\":{\"resources\":[{\"digest\":\""
+          + DIGEST
           + "\",\"tag\":\"2.0\",\"resource_url\":\"r.example.com/team/app:2.0\"}],"
           + "\"repository\":{\"repo_full_name\":\"team/app\"}}}";
 
@@ -206,7 +223,12 @@ class WebhookServerTest {
     assertPush("2.0", WebhookFormat.HARBOR, nextEvent());
     assertEquals(
         401,
-        post(server.uri(WebhookFormat.HARBOR), JSON, HARBOR_PUSH, "Authorization", "Bearer " + SECRET)
+        post(
+                server.uri(WebhookFormat.HARBOR),
+                JSON,
+                HARBOR_PUSH,
+                "Authorization",
+                "Bearer " + SECRET)
             .statusCode());
   }
 
@@ -221,10 +243,11 @@ class WebhookServerTest {
     assertEquals(202, post(withToken, JSON, DOCKER_HUB_PUSH).statusCode());
     assertEquals("docker.io/acme/app:3.0", nextEvent().reference().canonical());
     assertEquals(
-        202, post(base, JSON, DOCKER_HUB_PUSH.replace("3.0", "3.1"), "X-Vigil-Token", SECRET).statusCode());
+        202,
+        post(base, JSON, DOCKER_HUB_PUSH.replace("3.0", "3.1"), "X-Vigil-Token", SECRET)
+            .statusCode());
     assertEquals("docker.io/acme/app:3.1", nextEvent().reference().canonical());
-    assertEquals(
-        401, post(withToken, JSON, DOCKER_HUB_PUSH, "X-Vigil-Token", SECRET).statusCode());
+    assertEquals(401, post(withToken, JSON, DOCKER_HUB_PUSH, "X-Vigil-Token", SECRET).statusCode());
     assertEquals(401, post(URI.create(base + "?token=wrong"), JSON, DOCKER_HUB_PUSH).statusCode());
     assertEquals(Map.of("accepted", 2, "unauthorized", 2), stats.snapshot());
   }
@@ -262,8 +285,7 @@ class WebhookServerTest {
     start();
     HttpResponse<String> response = postDistribution("{\"events\": [", "Bearer " + SECRET);
     assertEquals(400, response.statusCode());
-    assertTrue(
-        response.body().startsWith("malformed payload: malformed JSON: "), response.body());
+    assertTrue(response.body().startsWith("malformed payload: malformed JSON: "), response.body());
     assertEquals(1, response.body().lines().count());
     assertEquals(Map.of("rejected", 1), stats.snapshot());
   }
@@ -294,7 +316,8 @@ class WebhookServerTest {
     URI base = server.uri(WebhookFormat.DISTRIBUTION);
     for (String path : new String[] {"/webhook/jfrog", "/webhook/distribution/", "/", "/v2/"}) {
       HttpResponse<String> response =
-          post(base.resolve(path), JSON, distributionPush("1"), "Authorization", "Bearer " + SECRET);
+          post(
+              base.resolve(path), JSON, distributionPush("1"), "Authorization", "Bearer " + SECRET);
       assertEquals(404, response.statusCode(), path);
     }
     assertEquals(Map.of("rejected", 4), stats.snapshot());
@@ -305,20 +328,31 @@ class WebhookServerTest {
     start();
     assertEquals(
         415,
-        post(server.uri(WebhookFormat.DISTRIBUTION), "application/x-www-form-urlencoded",
-                distributionPush("1"), "Authorization", "Bearer " + SECRET)
+        post(
+                server.uri(WebhookFormat.DISTRIBUTION),
+                "application/x-www-form-urlencoded",
+                distributionPush("1"),
+                "Authorization",
+                "Bearer " + SECRET)
             .statusCode());
     assertEquals(
         415,
-        post(server.uri(WebhookFormat.DISTRIBUTION), null, distributionPush("1"),
-                "Authorization", "Bearer " + SECRET)
+        post(
+                server.uri(WebhookFormat.DISTRIBUTION),
+                null,
+                distributionPush("1"),
+                "Authorization",
+                "Bearer " + SECRET)
             .statusCode());
     // distribution's own media type is JSON too.
     assertEquals(
         202,
-        post(server.uri(WebhookFormat.DISTRIBUTION),
+        post(
+                server.uri(WebhookFormat.DISTRIBUTION),
                 "application/vnd.docker.distribution.events.v1+json; charset=utf-8",
-                distributionPush("1"), "Authorization", "Bearer " + SECRET)
+                distributionPush("1"),
+                "Authorization",
+                "Bearer " + SECRET)
             .statusCode());
     assertEquals(Map.of("accepted", 1, "rejected", 2), stats.snapshot());
   }
@@ -433,7 +467,10 @@ class WebhookServerTest {
       postDistribution(distributionPush("1").replace("team/app", marker), "Bearer " + SECRET);
       postDistribution("{\"" + marker + "\": [", "Bearer " + SECRET);
       postDistribution(distributionPush("2"), "Bearer wrong-" + SECRET);
-      post(URI.create(server.uri(WebhookFormat.QUAY) + "?token=" + SECRET), JSON, "{\"" + marker + "\":1}");
+      post(
+          URI.create(server.uri(WebhookFormat.QUAY) + "?token=" + SECRET),
+          JSON,
+          "{\"" + marker + "\":1}");
       assertFalse(appender.list.isEmpty(), "debug logging produced nothing to check");
       for (ILoggingEvent event : appender.list) {
         String line = event.getFormattedMessage();
