@@ -11,6 +11,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The registry webhook receiver: an HTTP endpoint on its own address that accepts push
@@ -27,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  */
 public final class WebhookServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
 
   /** Connections waiting for a free HTTP thread beyond which new ones are closed at once. */
   private static final int HTTP_QUEUE = 64;
@@ -93,6 +97,7 @@ public final class WebhookServer implements AutoCloseable {
             new ThreadPoolExecutor.AbortPolicy());
     server.setExecutor(httpExecutor);
     server.start();
+    LOG.info("webhook receiver listening on {}", server.getAddress());
     return new WebhookServer(server, httpExecutor, dispatcher);
   }
 
