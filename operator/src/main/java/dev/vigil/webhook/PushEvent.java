@@ -1,7 +1,9 @@
 package dev.vigil.webhook;
 
 import dev.vigil.registry.ImageReference;
+import dev.vigil.registry.RegistryHosts;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -36,13 +38,14 @@ public record PushEvent(
     }
     // Every event must be a valid reference already in normalised form.
     ImageReference parsed = ImageReference.parse(text(registry, repository, tag, digest));
-    if (!parsed.registry().equals(registry) || !parsed.repository().equals(repository)) {
+    String normalisedRegistry = normalisedHost(parsed.registry());
+    if (!normalisedRegistry.equals(registry) || !parsed.repository().equals(repository)) {
       throw new IllegalArgumentException(
           registry
               + "/"
               + repository
               + " is not normalised (normalises to "
-              + parsed.registry()
+              + normalisedRegistry
               + "/"
               + parsed.repository()
               + ")");
@@ -58,6 +61,12 @@ public record PushEvent(
   @Override
   public String toString() {
     return text(registry, repository, tag, digest) + " (" + source + ")";
+  }
+
+  private static String normalisedHost(String registry) {
+    return RegistryHosts.isDockerHub(registry)
+        ? RegistryHosts.DOCKER_HUB
+        : registry.toLowerCase(Locale.ROOT);
   }
 
   private static String text(String registry, String repository, String tag, String digest) {

@@ -414,6 +414,29 @@ class PayloadParsingTest {
   }
 
   @Test
+  void pushEventRegistriesMustBeLowerCaseAndDockerHubMustBeDockerIo() {
+    assertEquals(
+        "R.example.com/team/app is not normalised (normalises to r.example.com/team/app)",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> event("R.example.com", "team/app", "1", null, WebhookFormat.DISTRIBUTION))
+            .getMessage());
+    assertEquals(
+        "registry-1.docker.io/library/nginx is not normalised (normalises to "
+            + "docker.io/library/nginx)",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    event(
+                        "registry-1.docker.io",
+                        "library/nginx",
+                        "1",
+                        null,
+                        WebhookFormat.DISTRIBUTION))
+            .getMessage());
+  }
+
+  @Test
   void pushEventReferenceCarriesTagAndDigest() {
     assertEquals(
         "ghcr.io/acme/app:v3@" + DIGEST,
