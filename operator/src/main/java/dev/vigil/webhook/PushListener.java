@@ -1,0 +1,12 @@
+package dev.vigil.webhook;
+
+/**
+ * Told that a registry says a repository's tag (or a manifest) changed. Called on the receiver's
+ * own worker threads, never on an HTTP thread; it should re-check the registry rather than trust
+ * the event, since a webhook only says where to look.
+ */
+@FunctionalInterface
+public interface PushListener {
+
+  void onPush(PushEvent event);
+}
