@@ -10,7 +10,6 @@ import dev.vigil.inventory.InventoryAnalyzer;
 import dev.vigil.registry.ImageReference;
 import dev.vigil.registry.Platform;
 import dev.vigil.registry.RegistryClient;
-import dev.vigil.registry.RegistryClientConfig;
 import dev.vigil.scan.CheckSettingsMerger;
 import dev.vigil.scan.Compliance;
 import dev.vigil.scan.ComplianceEvaluator;
@@ -31,7 +30,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,9 +61,7 @@ public class ScanCommand implements Callable<Integer> {
       description = "ImagePolicy manifest(s) to judge the images by (repeatable). Key material must be inline (key.data).")
   List<Path> policyFiles = new ArrayList<>();
 
-  @Option(names = "--platform", defaultValue = "linux/amd64",
-      description = "Platform to pick from an index (default: ${DEFAULT-VALUE}).")
-  String platform;
+  @picocli.CommandLine.Mixin RegistryOptions registryOptions;
 
   @Option(names = {"-o", "--output"}, defaultValue = "table",
       description = "Output format: table, yaml, json or sarif (default: ${DEFAULT-VALUE}).")
@@ -83,14 +79,6 @@ public class ScanCommand implements Callable<Integer> {
       description = "Cache for downloaded vulnerability data (default: ~/.cache/vigil).")
   Path dataDir;
 
-  @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
-      description = "Registries to reach over plain HTTP (loopback registries always are).")
-  Set<String> insecureRegistries = Set.of();
-
-  @Option(names = "--registry-config", paramLabel = "FILE",
-      description = "Docker config.json with registry credentials (default: ~/.docker/config.json if present).")
-  Path registryConfig;
-
   @Option(names = "--max-vulnerabilities", defaultValue = "" + ReportStatusBuilder.DEFAULT_MAX_VULNERABILITIES,
       description = "Cap on listed vulnerabilities per image; counts stay complete (default: ${DEFAULT-VALUE}).")
   int maxVulnerabilities;
@@ -104,13 +92,8 @@ public class ScanCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Clock clock = Clock.systemUTC();
     List<NamedPolicy> policies = PolicyFiles.load(policyFiles, spec.commandLine());
-    Platform wanted = Platform.parse(platform);
-    RegistryClient registry = new RegistryClient(RegistryClientConfig.builder()
-        .defaultPlatform(wanted)
-        .insecureRegistries(insecureRegistries)
-        .credentials(RegistryCredentialsFile.load(registryConfig, spec.commandLine()))
-        .userAgent("vigil/" + VigilVersion.version())
-        .build());
+    Platform wanted = registryOptions.platform(spec.commandLine());
+    RegistryClient registry = registryOptions.client(spec.commandLine());
     ExecutorService layerReaders = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "vigil-layer");
       t.setDaemon(true);

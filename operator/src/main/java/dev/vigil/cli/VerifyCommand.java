@@ -4,7 +4,6 @@ import dev.vigil.registry.DigestResolution;
 import dev.vigil.registry.ImageReference;
 import dev.vigil.registry.Platform;
 import dev.vigil.registry.RegistryClient;
-import dev.vigil.registry.RegistryClientConfig;
 import dev.vigil.registry.RegistryException;
 import dev.vigil.scan.NamedPolicy;
 import dev.vigil.signature.Authority;
@@ -15,7 +14,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,17 +43,7 @@ public class VerifyCommand implements Callable<Integer> {
       description = "ImagePolicy manifest(s) whose signatures.authorities to use (repeatable).")
   List<Path> policyFiles;
 
-  @Option(names = "--platform", defaultValue = "linux/amd64",
-      description = "Platform to pick from an index (default: ${DEFAULT-VALUE}).")
-  String platform;
-
-  @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
-      description = "Registries to reach over plain HTTP (loopback registries always are).")
-  Set<String> insecureRegistries = Set.of();
-
-  @Option(names = "--registry-config", paramLabel = "FILE",
-      description = "Docker config.json with registry credentials (default: ~/.docker/config.json if present).")
-  Path registryConfig;
+  @picocli.CommandLine.Mixin RegistryOptions registryOptions;
 
   @Override
   public Integer call() {
@@ -68,12 +56,8 @@ public class VerifyCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "IMAGE: " + e.getMessage());
     }
-    Platform wanted = Platform.parse(platform);
-    RegistryClient registry = new RegistryClient(RegistryClientConfig.builder()
-        .defaultPlatform(wanted)
-        .insecureRegistries(insecureRegistries)
-        .credentials(RegistryCredentialsFile.load(registryConfig, spec.commandLine()))
-        .build());
+    Platform wanted = registryOptions.platform(spec.commandLine());
+    RegistryClient registry = registryOptions.client(spec.commandLine());
     ScanSignatures signatures = new ScanSignatures(registry, Clock.systemUTC(), spec.commandLine());
     List<Authority> authorities = signatures.authorities(policies);
     if (authorities.isEmpty()) {

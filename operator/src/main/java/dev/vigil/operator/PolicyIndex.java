@@ -45,14 +45,7 @@ public final class PolicyIndex implements AutoCloseable {
 
   /** Starts the informer and waits until its cache is filled. */
   public void start(java.time.Duration timeout) {
-    try {
-      informer.start().toCompletableFuture().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while starting the informer", e);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("informer did not sync within " + timeout + ": " + e.getMessage(), e);
-    }
+    InformerStart.awaitSynced(informer, "ImagePolicy", timeout);
   }
 
   public boolean hasSynced() {
