@@ -72,7 +72,7 @@ public class ScanCommand implements Callable<Integer> {
   SeverityThreshold failOn;
 
   @Option(names = "--vulndb", defaultValue = "osv.dev", paramLabel = "SOURCE",
-      description = "OSV data: 'osv.dev' (download the ecosystems seen, cached), a directory of OSV JSON, an all.zip, an http(s) URL of a zip, or 'none' (default: ${DEFAULT-VALUE}).")
+      description = "OSV data: 'osv.dev' (download the ecosystems seen, cached), a directory of OSV JSON, an all.zip, an http(s) URL of a zip, oci://REGISTRY/REPO:TAG (an OCI artifact of OSV zips), or 'none' (default: ${DEFAULT-VALUE}).")
   String vulnDb;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
@@ -106,7 +106,8 @@ public class ScanCommand implements Callable<Integer> {
       VulnerabilityFeed vulns;
       try {
         vulns = VulnerabilityFeed.forSpec(vulnDb,
-            dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".cache", "vigil"), clock);
+            dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".cache", "vigil"), clock,
+            registry);
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vulndb " + e.getMessage());
       }

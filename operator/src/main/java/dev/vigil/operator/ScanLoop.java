@@ -46,7 +46,9 @@ final class ScanLoop implements AutoCloseable {
 
   ScanLoop(KubernetesClient client, WorkloadIndex workloads, OperatorSettings settings, ScanSettings scan,
       EventRecorder events, MeterRegistry registry) {
-    feed = VulnerabilityFeed.forSpec(scan.vulnDb(), scan.dataDir(), settings.clock());
+    // The feed's own client: an oci:// vulnerability source lives in a registry too.
+    feed = VulnerabilityFeed.forSpec(scan.vulnDb(), scan.dataDir(), settings.clock(),
+        new RegistryClient(RegistryClientConfig.builder().insecureRegistries(scan.insecureRegistries()).build()));
     scanMetrics = new ScanMetrics(registry, feed::records, feed::updated);
     RegistryClient registryClient = new RegistryClient(RegistryClientConfig.builder()
         .defaultPlatform(scan.platform())

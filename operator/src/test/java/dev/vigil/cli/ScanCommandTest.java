@@ -221,6 +221,35 @@ class ScanCommandTest {
   }
 
   @Test
+  void vulnerabilityDataCanComeFromAnOciArtifactInARegistry() throws Exception {
+    java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(zip);
+        var files = Files.list(OSV)) {
+      for (Path record : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+        out.putNextEntry(new java.util.zip.ZipEntry(record.getFileName().toString()));
+        out.write(Files.readAllBytes(record));
+        out.closeEntry();
+      }
+    }
+    byte[] bytes = zip.toByteArray();
+    String config = registry.pusher().pushBlob("mirror/osv", "{}".getBytes(StandardCharsets.UTF_8));
+    String layer = registry.pusher().pushBlob("mirror/osv", bytes);
+    String manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+        + "\"artifactType\":\"application/vnd.vigil.osv.v1\","
+        + "\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"" + config + "\",\"size\":2},"
+        + "\"layers\":[{\"mediaType\":\"application/zip\",\"digest\":\"" + layer + "\",\"size\":" + bytes.length + "}]}";
+    registry.pusher().pushManifest("mirror/osv", "latest", manifest.getBytes(StandardCharsets.UTF_8),
+        "application/vnd.oci.image.manifest.v1+json");
+
+    Run run = scan("-o", "json", "--data-dir", Files.createTempDirectory("vigil-data").toString(),
+        "--vulndb", "oci://" + registry.host() + "/mirror/osv:latest", app.reference().toString());
+    assertEquals(0, run.code(), run.err());
+    assertEquals(6, run.json().path("vulnerabilities").size());
+    assertTrue(run.json().at("/scan/vulnerabilityDb/source").asText().contains("mirror/osv"),
+        run.json().at("/scan/vulnerabilityDb").toString());
+  }
+
+  @Test
   void unreachableImageExitsThreeWithTheReason() {
     Run run = scan("--vulndb", "none", registry.host() + "/team/missing:1");
     assertEquals(ScanCommand.EXIT_SCAN_ERROR, run.code());

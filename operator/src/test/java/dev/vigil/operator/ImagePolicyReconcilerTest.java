@@ -63,6 +63,20 @@ class ImagePolicyReconcilerTest {
   }
 
   @Test
+  void imageGlobsNarrowTheMatchedWorkloadsByTheirNormalisedImages() {
+    ImagePolicy nginx = policy("payments", "nginx-images");
+    nginx.getSpec().match.images = List.of("docker.io/library/nginx:*");
+    client.resource(nginx).create();
+    ImagePolicy elsewhere = policy("payments", "other-images");
+    elsewhere.getSpec().match.images = List.of("registry.example.com/**");
+    client.resource(elsewhere).create();
+    awaitReady("payments", "nginx-images", "True");
+    awaitReady("payments", "other-images", "True");
+    assertEquals(2, get("payments", "nginx-images").getStatus().matchedWorkloads, "nginx:1.27 is docker.io/library/nginx:1.27");
+    assertEquals(0, get("payments", "other-images").getStatus().matchedWorkloads);
+  }
+
+  @Test
   void policyOutsideTheOperatorNamespaceIgnoresItsNamespaceSelector() {
     ImagePolicy policy = policy("shop", "reach-out");
     policy.getSpec().match.namespaceSelector =
