@@ -39,6 +39,7 @@ final class ScanLoop implements AutoCloseable {
   final PolicyIndex policies;
   final ScheduleIndex schedules;
   final VulnerabilityFeed feed;
+  private final boolean vulnDbEnabled;
   private final ExecutorService workers;
   private final ExecutorService layerReaders;
   private final ScheduledExecutorService timers;
@@ -49,6 +50,7 @@ final class ScanLoop implements AutoCloseable {
     // The feed's own client: an oci:// vulnerability source lives in a registry too.
     feed = VulnerabilityFeed.forSpec(scan.vulnDb(), scan.dataDir(), settings.clock(),
         new RegistryClient(RegistryClientConfig.builder().insecureRegistries(scan.insecureRegistries()).build()));
+    vulnDbEnabled = !VulnerabilityFeed.NONE.equals(scan.vulnDb());
     scanMetrics = new ScanMetrics(registry, feed::records, feed::updated);
     RegistryClient registryClient = new RegistryClient(RegistryClientConfig.builder()
         .defaultPlatform(scan.platform())
@@ -100,6 +102,11 @@ final class ScanLoop implements AutoCloseable {
   void activate() {
     coordinator.activate();
     coordinator.onPolicyChange();
+  }
+
+  /** The VulnerabilityData condition for schedules; null when matching is off. */
+  VulnerabilityDataState vulnerabilityDataState() {
+    return vulnDbEnabled ? VulnerabilityDataState.of(feed) : null;
   }
 
   boolean hasSynced() {

@@ -47,10 +47,22 @@ public class ScanScheduleReconciler implements Reconciler<ScanSchedule> {
   /** Runs in flight, by schedule uid: a run is never started twice for one due time. */
   private final Map<String, String> running = new ConcurrentHashMap<>();
 
+  private final java.util.function.Supplier<VulnerabilityDataState> vulnerabilityData;
+
   public ScanScheduleReconciler(EventRecorder events, OperatorSettings settings, ScanRunner runner) {
+    this(events, settings, runner, () -> null);
+  }
+
+  /**
+   * @param vulnerabilityData the state reported as the VulnerabilityData condition; null from
+   *     the supplier leaves the condition out (matching is off)
+   */
+  public ScanScheduleReconciler(EventRecorder events, OperatorSettings settings, ScanRunner runner,
+      java.util.function.Supplier<VulnerabilityDataState> vulnerabilityData) {
     this.events = events;
     this.settings = settings;
     this.runner = runner;
+    this.vulnerabilityData = vulnerabilityData;
   }
 
   @Override
@@ -106,6 +118,11 @@ public class ScanScheduleReconciler implements Reconciler<ScanSchedule> {
             "next run at " + status.nextScheduleTime, generation, settings.clock());
         wait = Duration.between(now, next.get());
       }
+    }
+    VulnerabilityDataState data = vulnerabilityData.get();
+    if (data != null) {
+      Conditions.set(status, VulnerabilityDataState.CONDITION, data.status(), data.reason(), data.message(),
+          generation, settings.clock());
     }
     UpdateControl<ScanSchedule> control;
     if (StatusDiff.same(before, status)) {

@@ -95,7 +95,8 @@ public final class VigilOperator implements AutoCloseable {
     });
     PolicyScope scope = new PolicyScope(workloads, settings.operatorNamespace());
     operator.register(new ImagePolicyReconciler(client, scope, events, settings));
-    operator.register(new ScanScheduleReconciler(events, settings, scanLoop.coordinator));
+    operator.register(new ScanScheduleReconciler(events, settings, scanLoop.coordinator,
+        scanLoop::vulnerabilityDataState));
 
     HealthServer http = new HealthServer(options.httpAddress(), registry,
         () -> true,

@@ -162,6 +162,11 @@ class ClusterScanTest {
     assertEquals(2, s.getStatus().lastRun.images, "web, and the db index (init container and sts share it)");
     assertEquals(0, s.getStatus().lastRun.failed);
 
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        Conditions.isTrue(schedule().getStatus(), VulnerabilityDataState.CONDITION));
+    assertTrue(Conditions.find(schedule().getStatus(), VulnerabilityDataState.CONDITION).orElseThrow()
+        .getMessage().startsWith("21 records from directory "), "the schedule says which data its runs use");
+
     Map<String, String> versions = reportVersions();
     String completed = s.getStatus().lastRun.completionTime;
     await().atMost(Duration.ofSeconds(30)).until(() -> !completed.equals(schedule().getStatus().lastRun.completionTime));
@@ -216,6 +221,12 @@ class ClusterScanTest {
   @Test
   @Order(7)
   void restartedOperatorRescansNothingAndRewritesNothing() throws Exception {
+    // Let the work of the earlier tests settle: a run that scanned nothing.
+    String settled = schedule().getStatus().lastRun.completionTime;
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      var run = schedule().getStatus().lastRun;
+      return !settled.equals(run.completionTime) && run.scanned == 0;
+    });
     Map<String, String> versions = reportVersions();
     operator.close();
     operator = RunningOperator.start(client, Duration.ofSeconds(1),
