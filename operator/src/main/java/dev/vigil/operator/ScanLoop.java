@@ -39,13 +39,15 @@ final class ScanLoop implements AutoCloseable {
   final PolicyIndex policies;
   final ScheduleIndex schedules;
   final VulnerabilityFeed feed;
+  final ScanMetrics scanMetrics;
+  final PushRouter pushes;
+  private final RolloutWatcher watcher;
   private final ExecutorService workers;
   private final ExecutorService layerReaders;
   private final ScheduledExecutorService timers;
-  private final ScanMetrics scanMetrics;
 
   ScanLoop(KubernetesClient client, WorkloadIndex workloads, OperatorSettings settings, ScanSettings scan,
-      EventRecorder events, MeterRegistry registry) {
+      EventRecorder events, MeterRegistry registry, UpdateSettings updateSettings) {
     feed = VulnerabilityFeed.forSpec(scan.vulnDb(), scan.dataDir(), settings.clock());
     scanMetrics = new ScanMetrics(registry, feed::records, feed::updated);
     RegistryClient registryClient = new RegistryClient(RegistryClientConfig.builder()
@@ -79,10 +81,17 @@ final class ScanLoop implements AutoCloseable {
         settings.clock());
     policies = new PolicyIndex(client, settings.operatorNamespace(), workloads);
     schedules = new ScheduleIndex(client, settings.operatorNamespace(), workloads);
-    coordinator = new ScanCoordinator(client, workloads, policies, schedules, new PullSecretResolver(client),
-        registryClient, scans, feed,  reports,
+    PullSecretResolver pullSecrets = new PullSecretResolver(client);
+    InFlightRollouts inFlight = new InFlightRollouts(workloads, updateSettings.clusterRolloutLimit());
+    UpdateStep updates = new UpdateStep(client, workloads, policies, pullSecrets, registryClient, scans, reports,
+        new UpdateRecorder(reports, events, scanMetrics), inFlight, scan.platform(), settings.clock());
+    watcher = new RolloutWatcher(inFlight, updates, timers, workers, updateSettings.watchInterval(),
+        settings.clock());
+    pushes = new PushRouter(workloads, updates);
+    coordinator = new ScanCoordinator(client, workloads, policies, schedules, pullSecrets,
+        registryClient, scans, feed, reports,
         new ReportStatusBuilder(scan.scanner(), ReportStatusBuilder.DEFAULT_MAX_VULNERABILITIES, settings.clock()),
-        events, settings, scan.platform(), workers, timers);
+        events, settings, scan.platform(), workers, timers, updates);
     policies.start(Duration.ofMinutes(2));
     schedules.start(Duration.ofMinutes(2));
     policies.onChange(coordinator::onPolicyChange);
@@ -92,11 +101,14 @@ final class ScanLoop implements AutoCloseable {
   }
 
   /**
-   * Starts event-driven scanning (on the leader) and scans every covered workload once;
-   * reports whose inputs did not change are left alone.
+   * Starts event-driven scanning, webhook-driven update steps and the rollout watch (on the
+   * leader) and scans every covered workload once; reports whose inputs did not change are left
+   * alone.
    */
   void activate() {
     coordinator.activate();
+    pushes.activate();
+    watcher.start();
     coordinator.onPolicyChange();
   }
 
