@@ -1,6 +1,7 @@
 package dev.vigil.operator;
 
 import dev.vigil.api.Finding;
+import dev.vigil.api.Severity;
 import dev.vigil.api.ImageReportStatus.SignatureInfo;
 import dev.vigil.api.SeverityThreshold;
 import dev.vigil.rollout.CandidateAssessment;
@@ -10,6 +11,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Compares a candidate's scan with the running image's: what the candidate fixes (vulnerabilities
@@ -18,14 +20,16 @@ import java.util.TreeMap;
  */
 final class CandidateAssessor {
 
+  private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+
   private CandidateAssessor() {}
 
   static CandidateAssessment assess(ScanService.Result running, ScanService.Result candidate,
       SeverityThreshold failOn, SignatureInfo.Status signature) {
     boolean identical = running.analysis().config().equals(candidate.analysis().config())
         && running.analysis().layerDigests().equals(candidate.analysis().layerDigests());
-    Map<String, dev.vigil.api.Severity> before = issues(running);
-    Map<String, dev.vigil.api.Severity> after = issues(candidate);
+    Map<String, Severity> before = issues(running);
+    Map<String, Severity> after = issues(candidate);
     Set<String> fixed = new HashSet<>(before.keySet());
     fixed.removeAll(after.keySet());
     long added = after.entrySet().stream()
@@ -35,13 +39,16 @@ final class CandidateAssessor {
   }
 
   /** Each vulnerability (per package) and image finding (per evidence) with its severity. */
-  private static Map<String, dev.vigil.api.Severity> issues(ScanService.Result result) {
-    Map<String, dev.vigil.api.Severity> out = new TreeMap<>();
+  private static Map<String, Severity> issues(ScanService.Result result) {
+    Map<String, Severity> out = new TreeMap<>();
     for (VulnerabilityMatch v : result.vulnerabilities()) {
       out.put("vuln|" + v.id() + "|" + v.packageName(), v.severity());
     }
     for (Finding f : result.analysis().findings()) {
-      out.put("finding|" + f.getId() + "|" + f.getEvidence(), f.getSeverity());
+      // Evidence names the layer a file is in; a rebuilt layer gets a new digest although the
+      // finding is the same, so digests do not count towards a finding's identity.
+      String evidence = DIGEST.matcher(String.valueOf(f.getEvidence())).replaceAll("<layer>");
+      out.put("finding|" + f.getId() + "|" + evidence, f.getSeverity());
     }
     return out;
   }

@@ -40,10 +40,23 @@ final class InFlightRollouts {
     return out;
   }
 
-  /** Rollouts in flight cluster-wide and for one policy, with the cluster-wide limit. */
-  RolloutConcurrency concurrency(String policy) {
+  /**
+   * Rollouts in flight cluster-wide and for one policy, with the cluster-wide limit.
+   *
+   * @param policy the policy as a report names it for a workload in {@code namespace}: its bare
+   *     name when it lives there, "namespace/name" otherwise
+   */
+  RolloutConcurrency concurrency(String namespace, String policy) {
+    String wanted = qualified(namespace, policy);
     List<InFlight> all = all();
-    int forPolicy = (int) all.stream().filter(f -> f.annotation().policy().equals(policy)).count();
+    int forPolicy = (int) all.stream()
+        .filter(f -> qualified(f.workload().namespace(), f.annotation().policy()).equals(wanted))
+        .count();
     return new RolloutConcurrency(all.size(), clusterLimit, forPolicy);
+  }
+
+  /** Policies named alike in different namespaces are different policies. */
+  private static String qualified(String namespace, String policy) {
+    return policy.contains("/") ? policy : namespace + "/" + policy;
   }
 }

@@ -83,15 +83,16 @@ final class ScanLoop implements AutoCloseable {
     schedules = new ScheduleIndex(client, settings.operatorNamespace(), workloads);
     PullSecretResolver pullSecrets = new PullSecretResolver(client);
     InFlightRollouts inFlight = new InFlightRollouts(workloads, updateSettings.clusterRolloutLimit());
+    WorkloadLocks locks = new WorkloadLocks();
     UpdateStep updates = new UpdateStep(client, workloads, policies, pullSecrets, registryClient, scans, reports,
-        new UpdateRecorder(reports, events, scanMetrics), inFlight, scan.platform(), settings.clock());
+        new UpdateRecorder(reports, events, scanMetrics), inFlight, locks, scan.platform(), settings.clock());
     watcher = new RolloutWatcher(inFlight, updates, timers, workers, updateSettings.watchInterval(),
         settings.clock());
     pushes = new PushRouter(workloads, updates);
     coordinator = new ScanCoordinator(client, workloads, policies, schedules, pullSecrets,
         registryClient, scans, feed, reports,
         new ReportStatusBuilder(scan.scanner(), ReportStatusBuilder.DEFAULT_MAX_VULNERABILITIES, settings.clock()),
-        events, settings, scan.platform(), workers, timers, updates);
+        events, settings, scan.platform(), workers, timers, updates, locks);
     policies.start(Duration.ofMinutes(2));
     schedules.start(Duration.ofMinutes(2));
     policies.onChange(coordinator::onPolicyChange);

@@ -45,7 +45,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,13 +77,15 @@ final class UpdateStep {
   private final RolloutPlanner planner = new RolloutPlanner();
   private final Platform platform;
   private final Clock clock;
-  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  private final WorkloadLocks locks;
   private volatile Rechecks rechecks = (w, c, t) -> {};
 
   UpdateStep(KubernetesClient client, WorkloadIndex workloads, PolicyIndex policies,
       PullSecretResolver pullSecrets, ImageSource registry, ScanService scans, ReportWriter reports,
-      UpdateRecorder recorder, InFlightRollouts inFlight, Platform platform, Clock clock) {
+      UpdateRecorder recorder, InFlightRollouts inFlight, WorkloadLocks locks, Platform platform,
+      Clock clock) {
     this.client = client;
+    this.locks = locks;
     this.workloads = workloads;
     this.policies = policies;
     this.pullSecrets = pullSecrets;
@@ -107,8 +108,8 @@ final class UpdateStep {
    * the next scan, watch tick or push runs the step again.
    */
   void run(Workload workload, String container) {
-    String key = workload.kind() + "/" + workload.namespace() + "/" + workload.name();
-    synchronized (locks.computeIfAbsent(key, k -> new Object())) {
+    String key = workload.kind() + " " + workload.namespace() + "/" + workload.name();
+    locks.with(workload, () -> {
       try {
         runLocked(workload, container);
       } catch (WorkloadChangedException e) {
@@ -116,7 +117,7 @@ final class UpdateStep {
       } catch (ScanException | RegistryException | RuntimeException e) {
         LOG.warn("update step for {} container {} failed: {}", key, container, e.getMessage());
       }
-    }
+    });
   }
 
   private void runLocked(Workload cached, String container) throws ScanException, RegistryException {
@@ -189,7 +190,7 @@ final class UpdateStep {
     Decision decision = planner.decide(new PlanInput(effective.policy(), effective.updates(),
         effective.signatureMode(), effective.failOn(), workload.kind(), container, reference,
         image.imagePullPolicy(), runningDigest, candidate, assessment, annotation, progress, failed,
-        inFlight.concurrency(effective.policy()), clock.instant()));
+        inFlight.concurrency(workload.namespace(), effective.policy()), clock.instant()));
     Acted acted = act(workload, container, decision);
     record(workload, container, previous, acted.decision(), shown, acted);
     if (decision.nextCheck() != null && !(decision.action() instanceof RolloutAction.Watch)
