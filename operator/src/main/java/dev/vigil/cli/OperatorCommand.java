@@ -2,6 +2,8 @@ package dev.vigil.cli;
 
 import dev.vigil.operator.OperatorSettings;
 import dev.vigil.operator.ScanSettings;
+import dev.vigil.operator.UpdateSettings;
+import dev.vigil.operator.WebhookOptions;
 import dev.vigil.registry.Platform;
 import dev.vigil.scan.VulnerabilityFeed;
 import java.util.Set;
@@ -21,6 +23,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** Runs the operator against the current kubeconfig or the in-cluster service account. */
@@ -75,7 +78,7 @@ public class OperatorCommand implements Callable<Integer> {
 
   @Option(names = "--vulndb", defaultValue = "osv.dev", paramLabel = "SOURCE",
       description = "OSV data: 'osv.dev' (the ecosystems seen, downloaded and cached), a directory of OSV"
-          + " JSON, an all.zip, an http(s) URL of a zip, or 'none' (default: ${DEFAULT-VALUE}).")
+          + " JSON, an all.zip, an http(s) URL of a zip, oci://REGISTRY/REPO:TAG, or 'none' (default: ${DEFAULT-VALUE}).")
   String vulnDb;
 
   @Option(names = "--vulndb-refresh", defaultValue = "PT6H", converter = DurationConverter.class,
@@ -106,6 +109,23 @@ public class OperatorCommand implements Callable<Integer> {
       description = "Export one series per vulnerability id (off by default: cardinality).")
   boolean perVulnerabilityMetrics;
 
+  @Option(names = "--webhook-port", defaultValue = "0",
+      description = "Port of the registry webhook receiver; 0 turns it off (default: ${DEFAULT-VALUE}).")
+  int webhookPort;
+
+  @Option(names = "--webhook-address", defaultValue = "0.0.0.0",
+      description = "Address the webhook receiver binds to (default: ${DEFAULT-VALUE}).")
+  String webhookAddress;
+
+  @Option(names = "--webhook-secret", paramLabel = "NAMESPACE/NAME/KEY",
+      description = "Secret key holding the webhook shared secret (at least 16 bytes); required with"
+          + " --webhook-port.")
+  String webhookSecret;
+
+  @Option(names = "--max-concurrent-rollouts", defaultValue = "5",
+      description = "Rollouts in flight at once in the whole cluster (default: ${DEFAULT-VALUE}).")
+  int maxConcurrentRollouts;
+
   /** Status write styles. */
   enum PatchStyle {
     ssa,
@@ -128,6 +148,7 @@ public class OperatorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LoggingSetup.configure(logFormat);
+    UpdateSettings updates = updateSettings();
     PrintWriter err = spec.commandLine().getErr();
     Config config = new ConfigBuilder(Config.autoConfigure(null))
         .withConnectionTimeout((int) connectTimeout.toMillis())
@@ -147,7 +168,8 @@ public class OperatorCommand implements Callable<Integer> {
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     OperatorSettings settings = new OperatorSettings(ns, minScanInterval, Duration.ofMinutes(10), Clock.systemUTC());
     try {
-      VulnerabilityFeed.forSpec(vulnDb, dataDir, Clock.systemUTC());
+      VulnerabilityFeed.forSpec(vulnDb, dataDir, Clock.systemUTC(),
+          new dev.vigil.registry.RegistryClient(dev.vigil.registry.RegistryClientConfig.defaults()));
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vulndb " + e.getMessage());
     }
@@ -155,7 +177,8 @@ public class OperatorCommand implements Callable<Integer> {
         scanConcurrency, layerCacheMib * 1024 * 1024, insecureRegistries, perVulnerabilityMetrics,
         "vigil/" + VigilVersion.version());
     VigilOperator running = VigilOperator.start(client, new VigilOperator.Options(
-        new InetSocketAddress(httpAddress, httpPort), elect, patchStyle == PatchStyle.ssa, settings, scan));
+        new InetSocketAddress(httpAddress, httpPort), elect, patchStyle == PatchStyle.ssa, settings, scan,
+        updates));
     CountDownLatch stopped = new CountDownLatch(1);
     // SIGTERM from the kubelet: stop reconciling, let in-flight work finish, then exit.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -168,6 +191,35 @@ public class OperatorCommand implements Callable<Integer> {
     }, "vigil-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /** The rollout and webhook flags, checked before anything starts. */
+  private UpdateSettings updateSettings() {
+    if (maxConcurrentRollouts < 1) {
+      throw new ParameterException(spec.commandLine(),
+          "--max-concurrent-rollouts must be at least 1, not " + maxConcurrentRollouts);
+    }
+    UpdateSettings updates = new UpdateSettings(maxConcurrentRollouts, Duration.ofSeconds(5), null);
+    if (webhookPort == 0) {
+      if (webhookSecret != null) {
+        throw new ParameterException(spec.commandLine(), "--webhook-secret needs --webhook-port");
+      }
+      return updates;
+    }
+    if (webhookPort < 1 || webhookPort > 65535) {
+      throw new ParameterException(spec.commandLine(), "--webhook-port must be 1-65535 (0: off), not "
+          + webhookPort);
+    }
+    if (webhookSecret == null) {
+      throw new ParameterException(spec.commandLine(),
+          "--webhook-port needs --webhook-secret NAMESPACE/NAME/KEY (the receiver never runs without a secret)");
+    }
+    try {
+      return updates.withWebhook(new WebhookOptions(new InetSocketAddress(webhookAddress, webhookPort),
+          WebhookOptions.SecretKeyRef.parse(webhookSecret)));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--webhook-secret " + e.getMessage());
+    }
   }
 
   private String resolveNamespace() throws java.io.IOException {

@@ -33,6 +33,9 @@ public final class ReportWriter {
 
   public static final String REASON_SCAN_FAILED = "ScanFailed";
 
+  /** Condition the update step owns: True when no better image exists. */
+  public static final String CONDITION_UP_TO_DATE = "UpToDate";
+
   private static final int MAX_NAME = 63;
 
   private final KubernetesClient client;
@@ -76,7 +79,8 @@ public final class ReportWriter {
 
   /**
    * Writes a freshly computed status. Returns true when the API server was written to.
-   * Fields other writers own ({@code status.update}) are kept from the existing report.
+   * Fields the update step owns ({@code status.update}, condition UpToDate) are kept from the
+   * existing report.
    */
   public boolean write(Workload workload, ContainerImage container, ImageReportStatus next, String inputs) {
     ImageReport existing = existing(workload, container.container());
@@ -84,6 +88,11 @@ public final class ReportWriter {
     if (previous != null) {
       next.update = previous.update;
       keepTransitionTimes(previous, next);
+      Conditions.find(previous, CONDITION_UP_TO_DATE).ifPresent(c -> {
+        next.conditions.removeIf(n -> CONDITION_UP_TO_DATE.equals(n.getType()));
+        next.conditions.add(c);
+        next.conditions.sort(java.util.Comparator.comparing(Condition::getType));
+      });
     }
     ImageReport report = existing != null ? existing : create(workload, container);
     boolean annotationChanged = !inputs.equals(annotations(report).get(INPUTS_ANNOTATION));
@@ -102,6 +111,41 @@ public final class ReportWriter {
     }
     metrics.update(report.getStatus() == null ? withStatus(report, next) : report);
     return annotationChanged || statusChanged;
+  }
+
+  /**
+   * Sets {@code status.update} and the UpToDate condition, and nothing else: the patch is computed
+   * against the report as it is now, so a scan result written meanwhile is kept. Returns false
+   * when the report does not exist (yet) or already says exactly this.
+   *
+   * @param upToDate True when there is no candidate; otherwise the condition says why not
+   */
+  public boolean writeUpdate(Workload workload, String container, ImageReportStatus.Update update,
+      boolean upToDate, String reason, String message) {
+    ImageReport existing = existing(workload, container);
+    if (existing == null || existing.getStatus() == null) {
+      return false;
+    }
+    ImageReportStatus wanted = withUpdate(existing.getStatus(), update, upToDate, reason, message);
+    if (StatusDiff.same(existing.getStatus(), wanted)) {
+      return false;
+    }
+    client.resources(ImageReport.class).inNamespace(workload.namespace())
+        .withName(existing.getMetadata().getName())
+        .editStatus(r -> {
+          r.setStatus(withUpdate(r.getStatus(), update, upToDate, reason, message));
+          return r;
+        });
+    return true;
+  }
+
+  private ImageReportStatus withUpdate(ImageReportStatus current, ImageReportStatus.Update update,
+      boolean upToDate, String reason, String message) {
+    ImageReportStatus status = StatusDiff.copy(current, ImageReportStatus.class);
+    status.update = update;
+    Conditions.set(status, CONDITION_UP_TO_DATE, upToDate ? Conditions.TRUE : Conditions.FALSE, reason,
+        message, null, clock);
+    return status;
   }
 
   /** Exports an unchanged report's metrics (after a restart the series start from the reports). */

@@ -88,6 +88,8 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
   private final ExecutorService workers;
   private final ScheduledExecutorService retries;
   private final io.fabric8.kubernetes.client.KubernetesClient client;
+  private final UpdateStep updates;
+  private final WorkloadLocks locks;
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
   private volatile boolean active;
@@ -96,8 +98,10 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
       PolicyIndex policies, ScheduleIndex schedules, PullSecretResolver pullSecrets, ImageSource registry,
       ScanService scans, VulnerabilityFeed feed, ReportWriter reports, ReportStatusBuilder builder,
       EventRecorder events, OperatorSettings settings, Platform platform, ExecutorService workers,
-      ScheduledExecutorService retries) {
+      ScheduledExecutorService retries, UpdateStep updates, WorkloadLocks locks) {
     this.client = client;
+    this.locks = locks;
+    this.updates = updates;
     this.workloads = workloads;
     this.policies = policies;
     this.schedules = schedules;
@@ -191,6 +195,10 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
 
   /** Scans every container of one workload and removes reports of containers it lost. */
   void process(Workload workload, BiConsumer<String, Outcome> outcome) {
+    locks.with(workload, () -> processLocked(workload, outcome));
+  }
+
+  private void processLocked(Workload workload, BiConsumer<String, Outcome> outcome) {
     List<ContainerImage> images = workloads.images(workload);
     Set<String> names = new HashSet<>();
     for (ContainerImage image : images) {
@@ -202,6 +210,8 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
         digest = r.digest();
         result = r.outcome();
         failures.remove(key(workload) + "/" + image.container());
+        // Also when the report was up to date: a moved tag does not change the running digest.
+        updates.run(workload, image.container());
       } catch (ScanException | RuntimeException e) {
         result = Outcome.Failed;
         fail(workload, image, e);

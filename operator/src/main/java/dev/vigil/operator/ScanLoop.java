@@ -40,13 +40,15 @@ final class ScanLoop implements AutoCloseable {
   final ScheduleIndex schedules;
   final VulnerabilityFeed feed;
   private final boolean vulnDbEnabled;
+  final ScanMetrics scanMetrics;
+  final PushRouter pushes;
+  private final RolloutWatcher watcher;
   private final ExecutorService workers;
   private final ExecutorService layerReaders;
   private final ScheduledExecutorService timers;
-  private final ScanMetrics scanMetrics;
 
   ScanLoop(KubernetesClient client, WorkloadIndex workloads, OperatorSettings settings, ScanSettings scan,
-      EventRecorder events, MeterRegistry registry) {
+      EventRecorder events, MeterRegistry registry, UpdateSettings updateSettings) {
     // The feed's own client: an oci:// vulnerability source lives in a registry too.
     feed = VulnerabilityFeed.forSpec(scan.vulnDb(), scan.dataDir(), settings.clock(),
         new RegistryClient(RegistryClientConfig.builder().insecureRegistries(scan.insecureRegistries()).build()));
@@ -83,10 +85,18 @@ final class ScanLoop implements AutoCloseable {
         settings.clock());
     policies = new PolicyIndex(client, settings.operatorNamespace(), workloads);
     schedules = new ScheduleIndex(client, settings.operatorNamespace(), workloads);
-    coordinator = new ScanCoordinator(client, workloads, policies, schedules, new PullSecretResolver(client),
-        registryClient, scans, feed,  reports,
+    PullSecretResolver pullSecrets = new PullSecretResolver(client);
+    InFlightRollouts inFlight = new InFlightRollouts(workloads, updateSettings.clusterRolloutLimit());
+    WorkloadLocks locks = new WorkloadLocks();
+    UpdateStep updates = new UpdateStep(client, workloads, policies, pullSecrets, registryClient, scans, reports,
+        new UpdateRecorder(reports, events, scanMetrics), inFlight, locks, scan.platform(), settings.clock());
+    watcher = new RolloutWatcher(inFlight, updates, timers, workers, updateSettings.watchInterval(),
+        settings.clock());
+    pushes = new PushRouter(workloads, updates);
+    coordinator = new ScanCoordinator(client, workloads, policies, schedules, pullSecrets,
+        registryClient, scans, feed, reports,
         new ReportStatusBuilder(scan.scanner(), ReportStatusBuilder.DEFAULT_MAX_VULNERABILITIES, settings.clock()),
-        events, settings, scan.platform(), workers, timers);
+        events, settings, scan.platform(), workers, timers, updates, locks);
     policies.start(Duration.ofMinutes(2));
     schedules.start(Duration.ofMinutes(2));
     policies.onChange(coordinator::onPolicyChange);
@@ -96,11 +106,14 @@ final class ScanLoop implements AutoCloseable {
   }
 
   /**
-   * Starts event-driven scanning (on the leader) and scans every covered workload once;
-   * reports whose inputs did not change are left alone.
+   * Starts event-driven scanning, webhook-driven update steps and the rollout watch (on the
+   * leader) and scans every covered workload once; reports whose inputs did not change are left
+   * alone.
    */
   void activate() {
     coordinator.activate();
+    pushes.activate();
+    watcher.start();
     coordinator.onPolicyChange();
   }
 

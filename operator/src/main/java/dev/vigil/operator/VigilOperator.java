@@ -1,6 +1,7 @@
 package dev.vigil.operator;
 
 import dev.vigil.metrics.MetricsRegistryFactory;
+import dev.vigil.webhook.WebhookServer;
 import dev.vigil.workload.WorkloadIndex;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -31,22 +32,33 @@ public final class VigilOperator implements AutoCloseable {
    * @param useServerSideApply patch status with server-side apply (else JSON patch)
    * @param settings shared reconciler settings
    * @param scan how to scan
+   * @param updates how rebuilt images are redeployed, and the webhook receiver
    */
   public record Options(
       InetSocketAddress httpAddress,
       boolean leaderElection,
       boolean useServerSideApply,
       OperatorSettings settings,
-      ScanSettings scan) {}
+      ScanSettings scan,
+      UpdateSettings updates) {
+
+    /** Options with the default update settings (no webhook receiver). */
+    public Options(InetSocketAddress httpAddress, boolean leaderElection, boolean useServerSideApply,
+        OperatorSettings settings, ScanSettings scan) {
+      this(httpAddress, leaderElection, useServerSideApply, settings, scan, UpdateSettings.defaults());
+    }
+  }
 
   private final Operator operator;
   private final WorkloadIndex workloads;
   private final ScanLoop scanLoop;
   private final HealthServer http;
   private final PrometheusMeterRegistry registry;
+  private final WebhookServer webhook;
 
-  private VigilOperator(
-      Operator operator, WorkloadIndex workloads, ScanLoop scanLoop, HealthServer http, PrometheusMeterRegistry registry) {
+  private VigilOperator(Operator operator, WorkloadIndex workloads, ScanLoop scanLoop, HealthServer http,
+      PrometheusMeterRegistry registry, WebhookServer webhook) {
+    this.webhook = webhook;
     this.operator = operator;
     this.workloads = workloads;
     this.scanLoop = scanLoop;
@@ -74,7 +86,18 @@ public final class VigilOperator implements AutoCloseable {
     PrometheusMeterRegistry registry = MetricsRegistryFactory.create();
     OperatorSettings settings = options.settings();
     EventRecorder events = new EventRecorder(client, settings.clock(), settings.eventRepeatInterval());
-    ScanLoop scanLoop = new ScanLoop(client, workloads, settings, options.scan(), events, registry);
+    ScanLoop scanLoop = new ScanLoop(client, workloads, settings, options.scan(), events, registry,
+        options.updates());
+    WebhookServer webhook = null;
+    if (options.updates().webhook() != null) {
+      try {
+        webhook = WebhookReceiver.start(client, options.updates().webhook(), scanLoop.pushes,
+            scanLoop.scanMetrics);
+      } catch (IOException | RuntimeException e) {
+        scanLoop.close();
+        throw e;
+      }
+    }
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           // Per-resource tags would make one series set per CR: unbounded cardinality.
@@ -109,7 +132,12 @@ public final class VigilOperator implements AutoCloseable {
     if (!options.leaderElection()) {
       scanLoop.activate();
     }
-    return new VigilOperator(operator, workloads, scanLoop, http, registry);
+    return new VigilOperator(operator, workloads, scanLoop, http, registry, webhook);
+  }
+
+  /** Where the registry webhook receiver listens; null when it is off. */
+  public InetSocketAddress webhookAddress() {
+    return webhook == null ? null : webhook.address();
   }
 
   public int httpPort() {
@@ -134,6 +162,9 @@ public final class VigilOperator implements AutoCloseable {
   public void close() {
     LOG.info("stopping operator");
     try {
+      if (webhook != null) {
+        webhook.close();
+      }
       operator.stop();
       scanLoop.close();
     } finally {

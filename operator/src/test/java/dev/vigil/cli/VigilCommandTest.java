@@ -85,4 +85,17 @@ class VigilCommandTest {
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--patch-style"), r.err());
   }
+  @Test
+  void webhookPortWithoutASecretIsAUsageErrorBeforeAnyClusterIsContacted() {
+    Result r = run("operator", "--webhook-port=8090");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--webhook-port needs --webhook-secret NAMESPACE/NAME/KEY"), r.err());
+  }
+
+  @Test
+  void webhookSecretMustNameNamespaceNameAndKey() {
+    Result r = run("operator", "--webhook-port=8090", "--webhook-secret=vigil-system/webhook");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--webhook-secret expected NAMESPACE/NAME/KEY, got 'vigil-system/webhook'"), r.err());
+  }
 }

@@ -13,13 +13,13 @@ import java.util.List;
  * {@code sha256-<hex>.sig} whose layers are the simple-signing payloads, each layer carrying
  * its signature annotations.
  */
-final class CosignSignaturePusher {
+public final class CosignSignaturePusher {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private CosignSignaturePusher() {}
 
-  static void push(RegistryPusher pusher, String repository, String imageDigest, List<TestCosignSigner.Signed> signatures)
+  public static void push(RegistryPusher pusher, String repository, String imageDigest, List<TestCosignSigner.Signed> signatures)
       throws Exception {
     byte[] config = "{\"architecture\":\"\",\"os\":\"\",\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
         .getBytes(StandardCharsets.UTF_8);

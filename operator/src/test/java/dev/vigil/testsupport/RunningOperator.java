@@ -2,6 +2,7 @@ package dev.vigil.testsupport;
 
 import dev.vigil.operator.OperatorSettings;
 import dev.vigil.operator.ScanSettings;
+import dev.vigil.operator.UpdateSettings;
 import dev.vigil.operator.VigilOperator;
 import dev.vigil.registry.Platform;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -41,9 +42,14 @@ public final class RunningOperator {
 
   public static VigilOperator start(KubernetesClient client, Duration minScanInterval, ScanSettings scan)
       throws IOException {
+    return start(client, minScanInterval, scan, UpdateSettings.defaults());
+  }
+
+  public static VigilOperator start(KubernetesClient client, Duration minScanInterval, ScanSettings scan,
+      UpdateSettings updates) throws IOException {
     OperatorSettings settings = new OperatorSettings(
         OPERATOR_NAMESPACE, minScanInterval, Duration.ofMinutes(10), Clock.systemUTC());
     return VigilOperator.start(client, new VigilOperator.Options(
-        new InetSocketAddress("127.0.0.1", 0), false, false, settings, scan));
+        new InetSocketAddress("127.0.0.1", 0), false, false, settings, scan, updates));
   }
 }

@@ -65,6 +65,14 @@ public final class SampleImages {
 
   /** The same image with another curl version and app binary (a rebuild). */
   public static TestImage ubuntuWithCurl(String curlVersion, String appContent) {
+    return ubuntuWithCurl(curlVersion, appContent, null);
+  }
+
+  /**
+   * The same image with another curl version and app binary, and, when {@code extraKeyPath} is
+   * not null, a private key at that path in the top layer (a rebuild that adds a Critical finding).
+   */
+  public static TestImage ubuntuWithCurl(String curlVersion, String appContent, String extraKeyPath) {
     TestLayer base = TestImages.layer()
         .file("etc/os-release", UBUNTU_RELEASE)
         .file("var/lib/dpkg/status", dpkgStatus(curlVersion))
@@ -79,9 +87,12 @@ public final class SampleImages {
         .opaque("app/old")
         .file("app/old/new.yaml", "new: true")
         .build(Compression.ZSTD);
-    TestLayer top = TestImages.layer()
-        .file("app/server", appContent.getBytes(StandardCharsets.UTF_8), 0755)
-        .build(Compression.NONE);
+    TestLayer.Builder topContent = TestImages.layer()
+        .file("app/server", appContent.getBytes(StandardCharsets.UTF_8), 0755);
+    if (extraKeyPath != null) {
+      topContent.file(extraKeyPath, PRIVATE_KEY.getBytes(StandardCharsets.UTF_8), 0600);
+    }
+    TestLayer top = topContent.build(Compression.NONE);
     return TestImages.image()
         .layer(base).layer(upper).layer(top)
         .created(recent())
