@@ -65,17 +65,17 @@ class ClusterScanBenchmarkTest {
 
   @Test
   void firstScheduledRunOverTheClusterAndASecondRunThatChangesNothing() throws Exception {
-    System.out.printf("scale: %d pods in %d Deployments (each with a ReplicaSet) across %d namespaces,"
+    figure("scale: %d pods in %d Deployments (each with a ReplicaSet) across %d namespaces,"
         + " %d distinct digests in %d repositories%n",
         WORKLOADS * PODS_PER_WORKLOAD, WORKLOADS, NAMESPACES, DIGESTS, REPOSITORIES);
     try (LocalRegistry registry = LocalRegistry.start()) {
       long start = System.nanoTime();
       List<PushedImage> images = pushImages(registry);
-      System.out.printf("setup: pushed %d images in %d ms%n", images.size(), millisSince(start));
+      figure("setup: pushed %d images in %d ms%n", images.size(), millisSince(start));
 
       start = System.nanoTime();
       createCluster(images);
-      System.out.printf("setup: created %d namespaces, %d Deployments, %d ReplicaSets, %d pods in %d ms%n",
+      figure("setup: created %d namespaces, %d Deployments, %d ReplicaSets, %d pods in %d ms%n",
           NAMESPACES, WORKLOADS, WORKLOADS, WORKLOADS * PODS_PER_WORKLOAD, millisSince(start));
 
       long heapBefore = heapAfterGc();
@@ -83,7 +83,7 @@ class ClusterScanBenchmarkTest {
       VigilOperator operator = RunningOperator.start(client, Duration.ofSeconds(1), RunningOperator.scanSettings("none"));
       try {
         await().atMost(Duration.ofMinutes(3)).until(() -> policyObserved());
-        System.out.printf("operator started and synced (informers over every object) in %d ms;"
+        figure("operator started and synced (informers over every object) in %d ms;"
             + " heap after GC before the operator %.0f MiB%n", millisSince(start), heapBefore / 1048576.0);
 
         // The schedule is created after start-up so the first scheduled run does the scanning
@@ -91,20 +91,20 @@ class ClusterScanBenchmarkTest {
         long requestsBeforeRuns = registryRequests(operator);
         Instant created = Instant.now();
         createSchedule();
-        await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofMinutes(7)).pollInterval(Duration.ofMillis(200))
             .until(() -> lastRun() != null);
         Instant observed = Instant.now();
         ScanScheduleStatus.LastRun first = lastRun();
         long firstRequests = registryRequests(operator) - requestsBeforeRuns;
         Map<String, String> versions = reportVersions();
         long heapAfterFirst = heapAfterGc();
-        System.out.printf("first run: start %s, completion %s (%d s by the status); seen %d ms after the"
+        figure("first run: start %s, completion %s (%d s by the status); seen %d ms after the"
             + " schedule was created (the first run is due 10 s after creation); workloads %d, images %d,"
             + " scanned %d, fromCache %d, failed %d; registry requests %d; ImageReports %d%n",
             first.startTime, first.completionTime, seconds(first), Duration.between(created, observed).toMillis(),
             first.workloads, first.images, first.scanned, first.fromCache, first.failed, firstRequests,
             versions.size());
-        System.out.printf("heap after GC with the operator running after the first run %.0f MiB"
+        figure("heap after GC with the operator running after the first run %.0f MiB"
             + " (%.0f MiB more than before the operator started; includes the ImageReports in the"
             + " in-process mock server)%n", heapAfterFirst / 1048576.0, (heapAfterFirst - heapBefore) / 1048576.0);
         assertEquals(WORKLOADS, first.workloads);
@@ -114,7 +114,7 @@ class ClusterScanBenchmarkTest {
 
         long requestsBeforeSecond = registryRequests(operator);
         String firstCompletion = first.completionTime;
-        await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
             .until(() -> !firstCompletion.equals(lastRun().completionTime));
         ScanScheduleStatus.LastRun second = lastRun();
         long secondRequests = registryRequests(operator) - requestsBeforeSecond;
@@ -122,7 +122,7 @@ class ClusterScanBenchmarkTest {
         long changed = versions.entrySet().stream()
             .filter(e -> !e.getValue().equals(versionsAfter.get(e.getKey()))).count();
         long heapAfterSecond = heapAfterGc();
-        System.out.printf("second run (nothing changed): start %s, completion %s (%d s by the status);"
+        figure("second run (nothing changed): start %s, completion %s (%d s by the status);"
             + " scanned %d, fromCache %d, failed %d; registry requests %d; ImageReports rewritten %d of %d;"
             + " heap after GC %.0f MiB%n", second.startTime, second.completionTime, seconds(second),
             second.scanned, second.fromCache, second.failed, secondRequests, changed, versionsAfter.size(),
@@ -185,7 +185,7 @@ class ClusterScanBenchmarkTest {
       for (int i = 0; i < creations.size(); i++) {
         creations.get(i).get();
         if ((i + 1) % 500 == 0) {
-          System.out.printf("  %d workloads created after %d ms%n", i + 1, millisSince(start));
+          figure("  %d workloads created after %d ms%n", i + 1, millisSince(start));
         }
       }
     } finally {
@@ -291,6 +291,22 @@ class ClusterScanBenchmarkTest {
     all.put("kubernetes.io/metadata.name", name);
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).withLabels(all)
         .endMetadata().build()).create();
+  }
+
+  /**
+   * Prints a figure and appends it to target/cluster-scan-benchmark.txt at once, so a run cut
+   * short by a time limit still leaves the figures it reached (surefire writes its captured
+   * output only at the end).
+   */
+  private static void figure(String format, Object... args) {
+    String line = String.format(format, args);
+    System.out.print(line);
+    try {
+      java.nio.file.Files.writeString(java.nio.file.Path.of("target", "cluster-scan-benchmark.txt"), line,
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    } catch (java.io.IOException e) {
+      System.out.println("(could not append the figure to target/cluster-scan-benchmark.txt: " + e + ")");
+    }
   }
 
   private static long millisSince(long startNanos) {
