@@ -1,0 +1,315 @@
+package dev.vigil.operator;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.vigil.api.ImagePolicy;
+import dev.vigil.api.ImagePolicySpec;
+import dev.vigil.api.ImageReport;
+import dev.vigil.api.ScanSchedule;
+import dev.vigil.api.ScanScheduleSpec;
+import dev.vigil.api.ScanScheduleStatus;
+import dev.vigil.testsupport.Compression;
+import dev.vigil.testsupport.LocalRegistry;
+import dev.vigil.testsupport.PushedImage;
+import dev.vigil.testsupport.RegistryPusher;
+import dev.vigil.testsupport.RunningOperator;
+import dev.vigil.testsupport.TestImages;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.micrometer.core.instrument.Counter;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Figures for docs/performance.md (issue 6), not assertions on time: a whole cluster's
+ * scheduled scan. Pods, ReplicaSets and Deployments live in the fabric8 mock server (CRUD
+ * mode, in this JVM); their images are small single-layer images in the real local registry.
+ * Run with {@code mvn -B -o test -Pbenchmark -Dtest=ClusterScanBenchmarkTest}; the scale can
+ * be lowered with {@code -Dvigil.bench.workloads=... -Dvigil.bench.podsPerWorkload=...}.
+ */
+@Tag("benchmark")
+@EnableKubernetesMockClient(crud = true)
+class ClusterScanBenchmarkTest {
+
+  private static final int WORKLOADS = Integer.getInteger("vigil.bench.workloads", 2_000);
+  private static final int PODS_PER_WORKLOAD = Integer.getInteger("vigil.bench.podsPerWorkload", 5);
+  private static final int NAMESPACES = Integer.getInteger("vigil.bench.namespaces", 100);
+  private static final int DIGESTS = Integer.getInteger("vigil.bench.digests", 300);
+  private static final int REPOSITORIES = 30;
+  private static final String SCHEDULE = "nightly";
+
+  static KubernetesClient client;
+
+  @Test
+  void firstScheduledRunOverTheClusterAndASecondRunThatChangesNothing() throws Exception {
+    figure("scale: %d pods in %d Deployments (each with a ReplicaSet) across %d namespaces,"
+        + " %d distinct digests in %d repositories%n",
+        WORKLOADS * PODS_PER_WORKLOAD, WORKLOADS, NAMESPACES, DIGESTS, REPOSITORIES);
+    try (LocalRegistry registry = LocalRegistry.start()) {
+      long start = System.nanoTime();
+      List<PushedImage> images = pushImages(registry);
+      figure("setup: pushed %d images in %d ms%n", images.size(), millisSince(start));
+
+      start = System.nanoTime();
+      createCluster(images);
+      figure("setup: created %d namespaces, %d Deployments, %d ReplicaSets, %d pods in %d ms%n",
+          NAMESPACES, WORKLOADS, WORKLOADS, WORKLOADS * PODS_PER_WORKLOAD, millisSince(start));
+
+      long heapBefore = heapAfterGc();
+      start = System.nanoTime();
+      VigilOperator operator = RunningOperator.start(client, Duration.ofSeconds(1), RunningOperator.scanSettings("none"));
+      try {
+        await().atMost(Duration.ofMinutes(3)).until(() -> policyObserved());
+        figure("operator started and synced (informers over every object) in %d ms;"
+            + " heap after GC before the operator %.0f MiB%n", millisSince(start), heapBefore / 1048576.0);
+
+        // The schedule is created after start-up so the first scheduled run does the scanning
+        // (with no schedule yet, nothing is in scope and start-up scans nothing).
+        long requestsBeforeRuns = registryRequests(operator);
+        Instant created = Instant.now();
+        createSchedule();
+        await().atMost(Duration.ofMinutes(7)).pollInterval(Duration.ofMillis(200))
+            .until(() -> lastRun() != null);
+        Instant observed = Instant.now();
+        ScanScheduleStatus.LastRun first = lastRun();
+        long firstRequests = registryRequests(operator) - requestsBeforeRuns;
+        Map<String, String> versions = reportVersions();
+        long heapAfterFirst = heapAfterGc();
+        figure("first run: start %s, completion %s (%d s by the status); seen %d ms after the"
+            + " schedule was created (the first run is due 10 s after creation); workloads %d, images %d,"
+            + " scanned %d, fromCache %d, failed %d; registry requests %d; ImageReports %d%n",
+            first.startTime, first.completionTime, seconds(first), Duration.between(created, observed).toMillis(),
+            first.workloads, first.images, first.scanned, first.fromCache, first.failed, firstRequests,
+            versions.size());
+        figure("heap after GC with the operator running after the first run %.0f MiB"
+            + " (%.0f MiB more than before the operator started; includes the ImageReports in the"
+            + " in-process mock server)%n", heapAfterFirst / 1048576.0, (heapAfterFirst - heapBefore) / 1048576.0);
+        assertEquals(WORKLOADS, first.workloads);
+        assertEquals(DIGESTS, first.images);
+        assertEquals(0, first.failed);
+        assertEquals(WORKLOADS, versions.size(), "one report per workload container");
+
+        long requestsBeforeSecond = registryRequests(operator);
+        String firstCompletion = first.completionTime;
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
+            .until(() -> !firstCompletion.equals(lastRun().completionTime));
+        ScanScheduleStatus.LastRun second = lastRun();
+        long secondRequests = registryRequests(operator) - requestsBeforeSecond;
+        Map<String, String> versionsAfter = reportVersions();
+        long changed = versions.entrySet().stream()
+            .filter(e -> !e.getValue().equals(versionsAfter.get(e.getKey()))).count();
+        long heapAfterSecond = heapAfterGc();
+        figure("second run (nothing changed): start %s, completion %s (%d s by the status);"
+            + " scanned %d, fromCache %d, failed %d; registry requests %d; ImageReports rewritten %d of %d;"
+            + " heap after GC %.0f MiB%n", second.startTime, second.completionTime, seconds(second),
+            second.scanned, second.fromCache, second.failed, secondRequests, changed, versionsAfter.size(),
+            heapAfterSecond / 1048576.0);
+        assertEquals(0, second.scanned, "nothing changed: nothing scanned");
+        assertEquals(0, secondRequests, "nothing changed: no registry request, so no layer download");
+        assertEquals(versions, versionsAfter, "nothing changed: no ImageReport written");
+      } finally {
+        operator.close();
+      }
+    }
+  }
+
+  /** One tiny single-layer image per digest, spread over the repositories, pushed in parallel. */
+  private static List<PushedImage> pushImages(LocalRegistry registry) throws Exception {
+    RegistryPusher pusher = registry.pusher();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<PushedImage>> pushes = new ArrayList<>();
+      for (int i = 0; i < DIGESTS; i++) {
+        int n = i;
+        pushes.add(pool.submit(() -> pusher.push("bench/app-" + (n % REPOSITORIES), "v" + n,
+            TestImages.image().user("1000")
+                .layer(TestImages.layer()
+                    .file("etc/os-release", "ID=alpine\nVERSION_ID=3.20.3\n")
+                    .file("app/build-" + n + ".txt", "build " + n + "\n")
+                    .build(Compression.GZIP))
+                .build())));
+      }
+      List<PushedImage> out = new ArrayList<>();
+      for (Future<PushedImage> f : pushes) {
+        out.add(f.get());
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Namespaces, then per workload a Deployment, its ReplicaSet and its running pods, in parallel. */
+  private static void createCluster(List<PushedImage> images) throws Exception {
+    namespace(RunningOperator.OPERATOR_NAMESPACE, Map.of());
+    for (int n = 0; n < NAMESPACES; n++) {
+      namespace(namespaceName(n), Map.of("vigil.dev/scan", "enabled"));
+    }
+    ImagePolicy policy = new ImagePolicy();
+    policy.setMetadata(new ObjectMetaBuilder().withName("default").withNamespace(RunningOperator.OPERATOR_NAMESPACE).build());
+    policy.setSpec(new ImagePolicySpec());
+    policy.getSpec().match.namespaceSelector = new LabelSelectorBuilder().build();
+    client.resource(policy).create();
+
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> creations = new ArrayList<>();
+      for (int w = 0; w < WORKLOADS; w++) {
+        int n = w;
+        creations.add(pool.submit(() -> workload(n, images.get(n % images.size()))));
+      }
+      long start = System.nanoTime();
+      for (int i = 0; i < creations.size(); i++) {
+        creations.get(i).get();
+        if ((i + 1) % 500 == 0) {
+          figure("  %d workloads created after %d ms%n", i + 1, millisSince(start));
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void workload(int n, PushedImage image) {
+    String ns = namespaceName(n % NAMESPACES);
+    String name = "app-" + n;
+    String reference = image.reference().toString();
+    String imageId = reference.substring(0, reference.lastIndexOf(':')) + "@" + image.digest();
+    Map<String, String> labels = Map.of("app", name);
+    // The mock server assigns its own uids on create, so owners are taken from its answers.
+    String deploymentUid = client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
+        .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).withUid(UUID.randomUUID().toString())
+            .withLabels(labels).withGeneration(1L).build())
+        .withNewSpec().withReplicas(PODS_PER_WORKLOAD).withNewSelector().withMatchLabels(labels).endSelector()
+        .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
+        .withSpec(podSpec(reference)).endTemplate().endSpec().build()).create().getMetadata().getUid();
+    String rsName = name + "-7d4b9c";
+    String rsUid = client.apps().replicaSets().inNamespace(ns).resource(new ReplicaSetBuilder()
+        .withMetadata(new ObjectMetaBuilder().withName(rsName).withNamespace(ns).withUid(UUID.randomUUID().toString())
+            .withLabels(labels)
+            .withAnnotations(Map.of("deployment.kubernetes.io/revision", "1"))
+            .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("Deployment")
+                .withName(name).withUid(deploymentUid).withController(true).build()).build())
+        .withNewSpec().withReplicas(PODS_PER_WORKLOAD).withNewSelector().withMatchLabels(labels).endSelector()
+        .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
+        .withSpec(podSpec(reference)).endTemplate().endSpec().build()).create().getMetadata().getUid();
+    for (int p = 0; p < PODS_PER_WORKLOAD; p++) {
+      client.pods().inNamespace(ns).resource(new PodBuilder()
+          .withMetadata(new ObjectMetaBuilder().withName(rsName + "-" + p).withNamespace(ns)
+              .withUid(UUID.randomUUID().toString()).withLabels(labels)
+              .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("ReplicaSet")
+                  .withName(rsName).withUid(rsUid).withController(true).build())
+              .build())
+          .withSpec(podSpec(reference))
+          .withNewStatus().withPhase("Running")
+          .withContainerStatuses(new ContainerStatusBuilder().withName("app").withImage(reference)
+              .withImageID(imageId).withReady(true).build())
+          .endStatus().build()).create();
+    }
+  }
+
+  private static PodSpec podSpec(String image) {
+    return new PodSpecBuilder().addNewContainer().withName("app").withImage(image).endContainer().build();
+  }
+
+  private static void createSchedule() {
+    ScanSchedule schedule = new ScanSchedule();
+    schedule.setMetadata(new ObjectMetaBuilder().withName(SCHEDULE).withNamespace(RunningOperator.OPERATOR_NAMESPACE).build());
+    schedule.setSpec(new ScanScheduleSpec());
+    schedule.getSpec().interval = "10s";
+    schedule.getSpec().namespaceSelector =
+        new LabelSelectorBuilder().withMatchLabels(Map.of("vigil.dev/scan", "enabled")).build();
+    client.resource(schedule).create();
+  }
+
+  private static boolean policyObserved() {
+    ImagePolicy p = client.resources(ImagePolicy.class).inNamespace(RunningOperator.OPERATOR_NAMESPACE)
+        .withName("default").get();
+    return p != null && p.getStatus() != null && p.getStatus().conditions != null
+        && !p.getStatus().conditions.isEmpty();
+  }
+
+  private static ScanScheduleStatus.LastRun lastRun() {
+    ScanSchedule s = client.resources(ScanSchedule.class).inNamespace(RunningOperator.OPERATOR_NAMESPACE)
+        .withName(SCHEDULE).get();
+    return s == null || s.getStatus() == null ? null : s.getStatus().lastRun;
+  }
+
+  private static long seconds(ScanScheduleStatus.LastRun run) {
+    return Duration.between(Instant.parse(run.startTime), Instant.parse(run.completionTime)).toSeconds();
+  }
+
+  /** vigil_registry_requests_total over every registry and code. */
+  private static long registryRequests(VigilOperator operator) {
+    return (long) operator.registry().find("vigil.registry.requests").counters().stream()
+        .mapToDouble(Counter::count).sum();
+  }
+
+  private static Map<String, String> reportVersions() {
+    Map<String, String> out = new TreeMap<>();
+    client.resources(ImageReport.class).inAnyNamespace().list().getItems().forEach(r ->
+        out.put(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), r.getMetadata().getResourceVersion()));
+    return out;
+  }
+
+  private static long heapAfterGc() throws InterruptedException {
+    System.gc();
+    TimeUnit.MILLISECONDS.sleep(200);
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private static String namespaceName(int n) {
+    return String.format("team-%03d", n);
+  }
+
+  private static void namespace(String name, Map<String, String> labels) {
+    Map<String, String> all = new TreeMap<>(labels);
+    all.put("kubernetes.io/metadata.name", name);
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).withLabels(all)
+        .endMetadata().build()).create();
+  }
+
+  /**
+   * Prints a figure and appends it to target/cluster-scan-benchmark.txt at once, so a run cut
+   * short by a time limit still leaves the figures it reached (surefire writes its captured
+   * output only at the end).
+   */
+  private static void figure(String format, Object... args) {
+    String line = String.format(format, args);
+    System.out.print(line);
+    try {
+      java.nio.file.Files.writeString(java.nio.file.Path.of("target", "cluster-scan-benchmark.txt"), line,
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    } catch (java.io.IOException e) {
+      System.out.println("(could not append the figure to target/cluster-scan-benchmark.txt: " + e + ")");
+    }
+  }
+
+  private static long millisSince(long startNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+  }
+}
