@@ -150,26 +150,32 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
   @Override
   public CompletableFuture<ScanScheduleStatus.LastRun> run(ScanSchedule schedule) {
     Instant start = settings.clock().instant();
-    return CompletableFuture.supplyAsync(() -> {
-      List<Workload> scope = schedules.scope(schedule);
-      Set<String> digests = ConcurrentHashMap.newKeySet();
-      AtomicInteger scanned = new AtomicInteger();
-      AtomicInteger cached = new AtomicInteger();
-      AtomicInteger failed = new AtomicInteger();
-      List<CompletableFuture<Void>> all = new ArrayList<>();
-      for (Workload w : scope) {
-        all.add(CompletableFuture.runAsync(() -> process(w, (digest, outcome) -> {
-          if (digest != null) {
-            digests.add(digest);
-          }
-          switch (outcome) {
-            case Scanned -> scanned.incrementAndGet();
-            case FromCache -> cached.incrementAndGet();
-            case Failed -> failed.incrementAndGet();
-          }
-        }), workers));
-      }
-      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+    // The scope comes from informer caches, so it is cheap to take on the caller's thread; the
+    // run itself never blocks a scan thread waiting for other scan threads (no pool deadlock).
+    List<Workload> scope;
+    try {
+      scope = schedules.scope(schedule);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    Set<String> digests = ConcurrentHashMap.newKeySet();
+    AtomicInteger scanned = new AtomicInteger();
+    AtomicInteger cached = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    List<CompletableFuture<Void>> all = new ArrayList<>();
+    for (Workload w : scope) {
+      all.add(CompletableFuture.runAsync(() -> process(w, (digest, outcome) -> {
+        if (digest != null) {
+          digests.add(digest);
+        }
+        switch (outcome) {
+          case Scanned -> scanned.incrementAndGet();
+          case FromCache -> cached.incrementAndGet();
+          case Failed -> failed.incrementAndGet();
+        }
+      }), workers));
+    }
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(done -> {
       ScanScheduleStatus.LastRun run = new ScanScheduleStatus.LastRun();
       run.startTime = start.truncatedTo(ChronoUnit.SECONDS).toString();
       run.completionTime = settings.clock().instant().truncatedTo(ChronoUnit.SECONDS).toString();
@@ -179,7 +185,7 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
       run.fromCache = cached.get();
       run.failed = failed.get();
       return run;
-    }, workers);
+    });
   }
 
   private void enqueue(Workload workload) {
