@@ -39,11 +39,13 @@ public final class ReportWriter {
   private static final int MAX_NAME = 63;
 
   private final KubernetesClient client;
+  private final ReportCache cache;
   private final ReportMetrics metrics;
   private final Clock clock;
 
-  public ReportWriter(KubernetesClient client, ReportMetrics metrics, Clock clock) {
+  public ReportWriter(KubernetesClient client, ReportCache cache, ReportMetrics metrics, Clock clock) {
     this.client = client;
+    this.cache = cache;
     this.metrics = metrics;
     this.clock = clock;
   }
@@ -63,7 +65,13 @@ public final class ReportWriter {
     return head + "-" + hash;
   }
 
+  /** The report as the informer cache has it (may lag a write by the watch latency), or null. */
   public ImageReport existing(Workload workload, String container) {
+    return cache.get(workload.namespace(), name(workload, container));
+  }
+
+  /** The report as the API server has it now, or null. */
+  public ImageReport fetch(Workload workload, String container) {
     return client.resources(ImageReport.class).inNamespace(workload.namespace())
         .withName(name(workload, container)).get();
   }
@@ -83,7 +91,7 @@ public final class ReportWriter {
    * existing report.
    */
   public boolean write(Workload workload, ContainerImage container, ImageReportStatus next, String inputs) {
-    ImageReport existing = existing(workload, container.container());
+    ImageReport existing = fetch(workload, container.container());
     ImageReportStatus previous = existing == null ? null : existing.getStatus();
     if (previous != null) {
       next.update = previous.update;
@@ -158,7 +166,7 @@ public final class ReportWriter {
    * findings); only the Scanned condition says what went wrong.
    */
   public void markFailed(Workload workload, ContainerImage container, String message) {
-    ImageReport existing = existing(workload, container.container());
+    ImageReport existing = fetch(workload, container.container());
     ImageReport report = existing != null ? existing : create(workload, container);
     ImageReportStatus status = report.getStatus() == null ? new ImageReportStatus()
         : StatusDiff.copy(report.getStatus(), ImageReportStatus.class);
@@ -179,10 +187,8 @@ public final class ReportWriter {
 
   /** Deletes the reports of containers the workload no longer has. Returns how many. */
   public int deleteStale(Workload workload, Set<String> currentContainers) {
-    List<ImageReport> reports = client.resources(ImageReport.class).inNamespace(workload.namespace())
-        .withLabel(ImageReport.LABEL_WORKLOAD_KIND, workload.kind().name())
-        .withLabel(ImageReport.LABEL_WORKLOAD_NAME, shorten(workload.name()))
-        .list().getItems();
+    List<ImageReport> reports = cache.ofWorkload(workload.namespace(), workload.kind().name(),
+        shorten(workload.name()));
     int deleted = 0;
     for (ImageReport r : reports) {
       String container = r.getMetadata().getLabels().get(ImageReport.LABEL_CONTAINER);
@@ -197,9 +203,7 @@ public final class ReportWriter {
 
   /** Deletes every report of a deleted workload (no garbage collector runs in every setup). */
   public void deleteAll(String namespace, String kind, String name) {
-    for (ImageReport r : client.resources(ImageReport.class).inNamespace(namespace)
-        .withLabel(ImageReport.LABEL_WORKLOAD_KIND, kind)
-        .withLabel(ImageReport.LABEL_WORKLOAD_NAME, shorten(name)).list().getItems()) {
+    for (ImageReport r : cache.ofWorkload(namespace, kind, shorten(name))) {
       client.resource(r).delete();
       metrics.remove(r);
     }
@@ -227,7 +231,7 @@ public final class ReportWriter {
       return client.resource(report).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
-        return existing(workload, container.container());
+        return fetch(workload, container.container());
       }
       throw e;
     }

@@ -40,6 +40,7 @@ final class ScanLoop implements AutoCloseable {
   final ScheduleIndex schedules;
   final VulnerabilityFeed feed;
   private final boolean vulnDbEnabled;
+  private final ReportCache reportCache;
   final ScanMetrics scanMetrics;
   final PushRouter pushes;
   private final RolloutWatcher watcher;
@@ -81,8 +82,10 @@ final class ScanLoop implements AutoCloseable {
         scanMetrics.scanServedFromCache();
       }
     });
-    ReportWriter reports = new ReportWriter(client, new ReportMetrics(registry, scan.perVulnerabilityMetrics()),
-        settings.clock());
+    reportCache = new ReportCache(client);
+    reportCache.start(Duration.ofMinutes(2));
+    ReportWriter reports = new ReportWriter(client, reportCache,
+        new ReportMetrics(registry, scan.perVulnerabilityMetrics()), settings.clock());
     policies = new PolicyIndex(client, settings.operatorNamespace(), workloads);
     schedules = new ScheduleIndex(client, settings.operatorNamespace(), workloads);
     PullSecretResolver pullSecrets = new PullSecretResolver(client);
@@ -123,7 +126,7 @@ final class ScanLoop implements AutoCloseable {
   }
 
   boolean hasSynced() {
-    return policies.hasSynced() && schedules.hasSynced();
+    return policies.hasSynced() && schedules.hasSynced() && reportCache.hasSynced();
   }
 
   private void refreshVulnDb() {
@@ -158,6 +161,7 @@ final class ScanLoop implements AutoCloseable {
     workers.shutdownNow();
     layerReaders.shutdownNow();
     policies.close();
+    reportCache.close();
     schedules.close();
   }
 }

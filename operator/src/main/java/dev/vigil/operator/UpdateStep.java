@@ -134,7 +134,7 @@ final class UpdateStep {
     if (image == null) {
       return;
     }
-    ImageReport report = reports.existing(workload, container);
+    ImageReport report = reports.fetch(workload, container);
     Update previous = report == null || report.getStatus() == null ? null : report.getStatus().update;
     List<PolicyIndex.Applicable> applicable = policies.applicable(workload, image.reference());
     Optional<UpdateRules> rules = UpdateRules.of(applicable);
