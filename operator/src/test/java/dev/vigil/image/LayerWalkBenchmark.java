@@ -1,10 +1,10 @@
 package dev.vigil.image;
 
+import org.apache.commons.io.output.CountingOutputStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -175,7 +175,7 @@ class LayerWalkBenchmark {
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(
         uncompressed = new CountingOutputStream(new GZIPOutputStream(compressed, 1 << 16)))) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      while (compressed.count < compressedTarget) {
+      while (compressed.getByteCount() < compressedTarget) {
         int roll = random.nextInt(100);
         int size = roll < 85 ? 100 + random.nextInt(4 * 1024)
             : roll < 99 ? 4 * 1024 + random.nextInt(64 * 1024)
@@ -203,7 +203,7 @@ class LayerWalkBenchmark {
       }
       tar.finish();
     }
-    return new long[] {files, uncompressed.count};
+    return new long[] {files, uncompressed.getByteCount()};
   }
 
   private static String diffIdOfGzip(Path layer) throws Exception {
@@ -268,23 +268,4 @@ class LayerWalkBenchmark {
     tar.finish();
   }
 
-  private static final class CountingOutputStream extends FilterOutputStream {
-    long count;
-
-    CountingOutputStream(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
-    }
-  }
 }

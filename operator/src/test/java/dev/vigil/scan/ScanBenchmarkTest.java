@@ -1,5 +1,6 @@
 package dev.vigil.scan;
 
+import org.apache.commons.io.output.CountingOutputStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,9 +26,7 @@ import dev.vigil.testsupport.SampleImages;
 import dev.vigil.testsupport.TestImages;
 import dev.vigil.testsupport.TestLayer;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
@@ -306,7 +305,7 @@ class ScanBenchmarkTest {
       files += put(tar, "etc/os-release", SampleImages.UBUNTU_RELEASE.getBytes(StandardCharsets.UTF_8), 0644);
       files += put(tar, "var/lib/dpkg/status",
           SampleImages.dpkgStatus("7.81.0-1ubuntu1.10").getBytes(StandardCharsets.UTF_8), 0644);
-      while (compressed.count < compressedTarget) {
+      while (compressed.getByteCount() < compressedTarget) {
         int roll = random.nextInt(100);
         int size = roll < 85 ? 100 + random.nextInt(4 * 1024)
             : roll < 99 ? 4 * 1024 + random.nextInt(64 * 1024)
@@ -385,26 +384,7 @@ class ScanBenchmarkTest {
     }
     byte[] bytes = blob.toByteArray();
     return new GeneratedLayer(bytes, Digest.sha256(bytes).toString(),
-        "sha256:" + HexFormat.of().formatHex(tarHash.digest()), files, uncompressed.count);
+        "sha256:" + HexFormat.of().formatHex(tarHash.digest()), files, uncompressed.getByteCount());
   }
 
-  private static final class CountingOutputStream extends FilterOutputStream {
-    long count;
-
-    CountingOutputStream(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
-    }
-  }
 }
