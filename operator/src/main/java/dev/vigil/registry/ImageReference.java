@@ -2,7 +2,6 @@ package dev.vigil.registry;
 
 import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**

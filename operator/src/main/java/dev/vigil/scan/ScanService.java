@@ -9,7 +9,6 @@ import dev.vigil.registry.RegistryException;
 import dev.vigil.signature.Authority;
 import dev.vigil.signature.SignatureResult;
 import dev.vigil.signature.SignatureVerifier;
-import dev.vigil.vulndb.VulnMatcher;
 import dev.vigil.vulndb.VulnerabilityMatch;
 import java.util.LinkedHashMap;
 import java.util.List;
