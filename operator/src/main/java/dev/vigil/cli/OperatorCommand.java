@@ -105,6 +105,11 @@ public class OperatorCommand implements Callable<Integer> {
       description = "Registries reached over plain HTTP (loopback registries always are).")
   Set<String> insecureRegistries = Set.of();
 
+  @Option(names = "--watch-namespaces", split = ",", paramLabel = "NAMESPACE",
+      description = "Watch only the workloads of these namespaces (comma-separated; default: all)."
+          + " ScanSchedules and ImagePolicies still select within them.")
+  Set<String> watchNamespaces = Set.of();
+
   @Option(names = "--per-vulnerability-metrics",
       description = "Export one series per vulnerability id (off by default: cardinality).")
   boolean perVulnerabilityMetrics;
@@ -175,7 +180,7 @@ public class OperatorCommand implements Callable<Integer> {
     }
     ScanSettings scan = new ScanSettings(vulnDb, vulnDbRefresh, dataDir, Platform.parse(platform),
         scanConcurrency, layerCacheMib * 1024 * 1024, insecureRegistries, perVulnerabilityMetrics,
-        "vigil/" + VigilVersion.version());
+        "vigil/" + VigilVersion.version(), watchNamespaces);
     VigilOperator running = VigilOperator.start(client, new VigilOperator.Options(
         new InetSocketAddress(httpAddress, httpPort), elect, patchStyle == PatchStyle.ssa, settings, scan,
         updates));

@@ -17,6 +17,7 @@ import java.util.Set;
  * @param insecureRegistries registries reached over plain HTTP
  * @param perVulnerabilityMetrics one metric series per vulnerability id (cardinality!)
  * @param scanner scanner name and version for reports
+ * @param watchNamespaces namespaces whose workloads are watched; empty = every namespace
  */
 public record ScanSettings(
     String vulnDb,
@@ -27,4 +28,10 @@ public record ScanSettings(
     long layerCacheBytes,
     Set<String> insecureRegistries,
     boolean perVulnerabilityMetrics,
-    String scanner) {}
+    String scanner,
+    Set<String> watchNamespaces) {
+
+  public ScanSettings {
+    watchNamespaces = watchNamespaces == null ? Set.of() : Set.copyOf(watchNamespaces);
+  }
+}

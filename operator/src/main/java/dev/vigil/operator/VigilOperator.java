@@ -71,7 +71,9 @@ public final class VigilOperator implements AutoCloseable {
    * starts them and the HTTP endpoint.
    */
   public static VigilOperator start(KubernetesClient client, Options options) throws IOException {
-    WorkloadIndex workloads = new WorkloadIndex(client);
+    // Watching only some namespaces keeps the informer caches (pods above all) small.
+    WorkloadIndex workloads = options.scan().watchNamespaces().isEmpty()
+        ? new WorkloadIndex(client) : new WorkloadIndex(client, options.scan().watchNamespaces());
     try {
       workloads.startAndAwaitSync(WORKLOAD_SYNC_TIMEOUT);
       return start(client, options, workloads);

@@ -34,10 +34,15 @@ public final class RunningOperator {
 
   /** Scan settings for tests: no vulnerability data unless named, a throw-away data dir. */
   public static ScanSettings scanSettings(String vulnDb) throws IOException {
+    return scanSettings(vulnDb, Set.of());
+  }
+
+  /** The same, watching only the workloads of the given namespaces (empty = all). */
+  public static ScanSettings scanSettings(String vulnDb, Set<String> watchNamespaces) throws IOException {
     Path dataDir = Files.createTempDirectory("vigil-data");
     dataDir.toFile().deleteOnExit();
     return new ScanSettings(vulnDb, Duration.ofHours(6), dataDir, Platform.LINUX_AMD64, 4,
-        256L * 1024 * 1024, Set.of(), false, "vigil/test");
+        256L * 1024 * 1024, Set.of(), false, "vigil/test", watchNamespaces);
   }
 
   public static VigilOperator start(KubernetesClient client, Duration minScanInterval, ScanSettings scan)
