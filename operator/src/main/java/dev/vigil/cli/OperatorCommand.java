@@ -150,10 +150,30 @@ public class OperatorCommand implements Callable<Integer> {
     }
   }
 
+  private ScanSettings scanSettings() {
+    Platform parsed;
+    try {
+      parsed = Platform.parse(platform);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--platform " + e.getMessage());
+    }
+    try {
+      VulnerabilityFeed.forSpec(vulnDb, dataDir, Clock.systemUTC(),
+          new dev.vigil.registry.RegistryClient(dev.vigil.registry.RegistryClientConfig.defaults()));
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vulndb " + e.getMessage());
+    }
+    return new ScanSettings(vulnDb, vulnDbRefresh, dataDir, parsed, scanConcurrency,
+        layerCacheMib * 1024 * 1024, insecureRegistries, perVulnerabilityMetrics,
+        "vigil/" + VigilVersion.version(), watchNamespaces);
+  }
+
   @Override
   public Integer call() throws Exception {
     LoggingSetup.configure(logFormat);
     UpdateSettings updates = updateSettings();
+    // Bad settings are usage errors, found before any cluster is contacted.
+    ScanSettings scan = scanSettings();
     PrintWriter err = spec.commandLine().getErr();
     Config config = new ConfigBuilder(Config.autoConfigure(null))
         .withConnectionTimeout((int) connectTimeout.toMillis())
@@ -172,15 +192,6 @@ public class OperatorCommand implements Callable<Integer> {
     boolean elect = leaderElection != null ? leaderElection : inCluster;
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     OperatorSettings settings = new OperatorSettings(ns, minScanInterval, Duration.ofMinutes(10), Clock.systemUTC());
-    try {
-      VulnerabilityFeed.forSpec(vulnDb, dataDir, Clock.systemUTC(),
-          new dev.vigil.registry.RegistryClient(dev.vigil.registry.RegistryClientConfig.defaults()));
-    } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vulndb " + e.getMessage());
-    }
-    ScanSettings scan = new ScanSettings(vulnDb, vulnDbRefresh, dataDir, Platform.parse(platform),
-        scanConcurrency, layerCacheMib * 1024 * 1024, insecureRegistries, perVulnerabilityMetrics,
-        "vigil/" + VigilVersion.version(), watchNamespaces);
     VigilOperator running = VigilOperator.start(client, new VigilOperator.Options(
         new InetSocketAddress(httpAddress, httpPort), elect, patchStyle == PatchStyle.ssa, settings, scan,
         updates));

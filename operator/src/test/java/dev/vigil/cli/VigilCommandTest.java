@@ -80,6 +80,14 @@ class VigilCommandTest {
   }
 
   @Test
+  void badVulnDbSettingIsAUsageErrorBeforeAnyClusterIsContacted() {
+    Result r = run("operator", "--vulndb", "/no/such/osv/data");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--vulndb '/no/such/osv/data' is not 'osv.dev'"), r.err());
+    assertTrue(!r.err().contains("cannot reach the Kubernetes API server"), r.err());
+  }
+
+  @Test
   void unknownPatchStyleIsAUsageError() {
     Result r = run("operator", "--patch-style=merge");
     assertEquals(2, r.code());
