@@ -84,7 +84,7 @@ class InstallManifestsTest {
     expected.addAll(expand(m, "", List.of("secrets", "configmaps"), List.of("get")));
     expected.addAll(expand(m, "", List.of("events"), List.of("create", "patch")));
     expected.addAll(expand("vigil-leader-election", "coordination.k8s.io", List.of("leases"),
-        List.of("get", "create", "update")));
+        List.of("get", "create", "update", "patch")));
 
     List<JsonNode> roles = new ArrayList<>(ofKind(docs, "ClusterRole"));
     roles.addAll(ofKind(docs, "Role"));
