@@ -10,6 +10,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.vigil.testsupport.ProjectFiles;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -107,21 +109,104 @@ class InstallManifestsTest {
     assertEquals(expected, with);
   }
 
+  /** API versions every Kubernetes cluster serves (Vigil's CRDs come with the install). */
+  private static final Set<String> VANILLA_API_VERSIONS =
+      Set.of("v1", "apps/v1", "rbac.authorization.k8s.io/v1", "apiextensions.k8s.io/v1");
+
+  @Test
+  void defaultAndRolloutInstallsNeedNoApiBeyondPlainKubernetes() throws Exception {
+    for (String dir : List.of("config/default", "config/with-rollout")) {
+      for (JsonNode d : render(dir)) {
+        assertTrue(VANILLA_API_VERSIONS.contains(d.path("apiVersion").asText()),
+            dir + " must apply on a cluster without add-ons, but renders " + d.path("apiVersion").asText()
+                + " " + d.path("kind").asText() + " " + d.at("/metadata/name").asText());
+      }
+    }
+  }
+
+  @Test
+  void prometheusComponentAddsOnlyTheMonitoringObjectsInTheOperatorNamespace() throws Exception {
+    Set<String> base = identities(render("config/default"));
+    List<JsonNode> withPrometheus = render("config/with-prometheus");
+    Set<String> added = identities(withPrometheus);
+    assertTrue(added.containsAll(base), "the default install stays as it is");
+    added.removeAll(base);
+    assertEquals(Set.of(
+        "monitoring.coreos.com/v1 ServiceMonitor vigil-system/vigil",
+        "monitoring.coreos.com/v1 PrometheusRule vigil-system/vigil",
+        "v1 ConfigMap vigil-system/vigil-grafana-dashboard"), added);
+    assertPartOfVigil(withPrometheus);
+  }
+
+  @Test
+  void rolloutAndPrometheusComponentsCombineInAnOverlayAndFollowItsNamespace() throws Exception {
+    Path overlay = Files.createTempDirectory("vigil-overlay");
+    String config = overlay.relativize(ProjectFiles.root().resolve("config")).toString();
+    try {
+      // kustomize refuses absolute paths to other kustomizations.
+      Files.writeString(overlay.resolve("kustomization.yaml"), String.join("\n",
+          "namespace: security",
+          "resources: [" + config + "/default]",
+          "components: [" + config + "/rollout, " + config + "/prometheus]", ""));
+      List<JsonNode> docs = render(overlay.toString());
+      Set<String> kinds = new TreeSet<>();
+      for (JsonNode d : docs) {
+        String kind = d.path("kind").asText();
+        kinds.add(kind);
+        if (!CLUSTER_SCOPED.contains(kind)) {
+          assertEquals("security", d.at("/metadata/namespace").asText(), kind + " " + d.at("/metadata/name"));
+        }
+      }
+      assertTrue(kinds.containsAll(Set.of("ServiceMonitor", "PrometheusRule", "ConfigMap")), kinds.toString());
+      assertEquals(2, ofKind(docs, "ClusterRoleBinding").size(), "vigil-manager and vigil-rollout");
+      for (JsonNode binding : ofKind(docs, "ClusterRoleBinding")) {
+        assertEquals("security", binding.at("/subjects/0/namespace").asText(), binding.toString());
+      }
+    } finally {
+      Files.deleteIfExists(overlay.resolve("kustomization.yaml"));
+      Files.deleteIfExists(overlay);
+    }
+  }
+
+  private static final Set<String> CLUSTER_SCOPED =
+      Set.of("Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding");
+
+  private static Set<String> identities(List<JsonNode> docs) {
+    Set<String> out = new TreeSet<>();
+    for (JsonNode d : docs) {
+      String ns = d.at("/metadata/namespace").asText();
+      out.add(d.path("apiVersion").asText() + " " + d.path("kind").asText() + " "
+          + (ns.isEmpty() ? "" : ns + "/") + d.at("/metadata/name").asText());
+    }
+    return out;
+  }
+
+  /** Every object carries the label an uninstall selects by. */
+  private static void assertPartOfVigil(List<JsonNode> docs) {
+    for (JsonNode d : docs) {
+      assertEquals("vigil", d.at("/metadata/labels/app.kubernetes.io~1part-of").asText(),
+          d.path("kind").asText() + " " + d.at("/metadata/name").asText()
+              + " lacks app.kubernetes.io/part-of=vigil (kubectl delete -l would leave it behind)");
+    }
+  }
+
   @Test
   void everythingNamespacedLandsInVigilSystemAndBindingsNameTheServiceAccount() throws Exception {
-    List<JsonNode> docs = render("config/default");
+    List<JsonNode> docs = render("config/with-rollout");
     assertEquals(3, ofKind(docs, "CustomResourceDefinition").size());
     for (JsonNode d : docs) {
       String kind = d.path("kind").asText();
-      if (Set.of("Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding").contains(kind)) {
+      if (CLUSTER_SCOPED.contains(kind)) {
         continue;
       }
       assertEquals("vigil-system", d.at("/metadata/namespace").asText(), kind + " " + d.at("/metadata/name"));
     }
+    assertEquals(2, ofKind(docs, "ClusterRoleBinding").size());
     for (JsonNode binding : ofKind(docs, "ClusterRoleBinding")) {
       assertEquals("vigil-system", binding.at("/subjects/0/namespace").asText());
       assertEquals("vigil", binding.at("/subjects/0/name").asText());
     }
+    assertPartOfVigil(docs);
   }
 
   @Test

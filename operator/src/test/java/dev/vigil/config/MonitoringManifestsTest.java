@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.vigil.metrics.MetricsFixtures;
 import dev.vigil.metrics.Promtool;
+import dev.vigil.testsupport.OperatorInstall;
 import dev.vigil.testsupport.ProjectFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,8 +24,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The monitoring bundle in config/prometheus: the PrometheusRule matches the promtool-tested rule
- * file, the rules and dashboard only query metrics Vigil exports, and kustomize ships all of it.
+ * The monitoring bundle, the optional kustomize component config/prometheus: the PrometheusRule
+ * matches the promtool-tested rule file, the rules and dashboard only query metrics Vigil exports,
+ * and config/with-prometheus ships all of it (config/default, for clusters without the Prometheus
+ * Operator, none of it).
  */
 class MonitoringManifestsTest {
 
@@ -36,15 +39,15 @@ class MonitoringManifestsTest {
   private static List<JsonNode> rendered;
 
   @BeforeAll
-  static void renderDefaultInstall() throws IOException, InterruptedException {
+  static void renderInstallWithPrometheus() throws IOException, InterruptedException {
     Process p =
         new ProcessBuilder(
-                "kubectl", "kustomize", ProjectFiles.root().resolve("config/default").toString())
+                "kubectl", "kustomize", ProjectFiles.root().resolve("config/with-prometheus").toString())
             .start();
     byte[] out = p.getInputStream().readAllBytes();
     String err = new String(p.getErrorStream().readAllBytes());
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), "kubectl kustomize config/default failed: " + err);
+    assertEquals(0, p.exitValue(), "kubectl kustomize config/with-prometheus failed: " + err);
     rendered = new ArrayList<>();
     try (YAMLParser parser = new YAMLFactory().createParser(out)) {
       YAML.readValues(parser, JsonNode.class).forEachRemaining(rendered::add);
@@ -54,7 +57,7 @@ class MonitoringManifestsTest {
   private static JsonNode renderedOne(String kind) {
     List<JsonNode> found =
         rendered.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
-    assertEquals(1, found.size(), "one " + kind + " in config/default");
+    assertEquals(1, found.size(), "one " + kind + " in config/with-prometheus");
     return found.get(0);
   }
 
@@ -210,6 +213,16 @@ class MonitoringManifestsTest {
             "vigil_webhook_requests_total"),
         used);
     assertTrue(exportedNames().containsAll(used), used + " vs " + exportedNames());
+  }
+
+  @Test
+  void defaultInstallShipsNoMonitoringObjects() {
+    List<String> kinds = OperatorInstall.render("config/default").stream()
+        .filter(d -> d.path("apiVersion").asText().startsWith("monitoring.coreos.com/")
+            || "vigil-grafana-dashboard".equals(d.at("/metadata/name").asText()))
+        .map(d -> d.path("kind").asText())
+        .toList();
+    assertEquals(List.of(), kinds, "config/default must apply without the Prometheus Operator's CRDs");
   }
 
   @Test
