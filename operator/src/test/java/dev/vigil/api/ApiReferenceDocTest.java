@@ -93,6 +93,14 @@ class ApiReferenceDocTest {
     if (node.has("minItems")) v.add("at least " + node.get("minItems").asLong() + " items");
     if (node.has("maxItems")) v.add("at most " + node.get("maxItems").asLong() + " items");
     if (node.has("maxLength")) v.add("at most " + node.get("maxLength").asLong() + " characters");
+    String listType = node.path("x-kubernetes-list-type").asText("");
+    if (listType.equals("set")) {
+      v.add("no duplicate items");
+    } else if (listType.equals("map")) {
+      List<String> keys = new ArrayList<>();
+      node.path("x-kubernetes-list-map-keys").forEach(k -> keys.add(k.asText()));
+      v.add("items unique by " + String.join(", ", keys));
+    }
     node.path("x-kubernetes-validations").forEach(r -> v.add("rule: " + r.path("message").asText()));
     JsonNode items = node.path("items");
     items.path("x-kubernetes-validations").forEach(r -> v.add("each: " + r.path("message").asText()));
