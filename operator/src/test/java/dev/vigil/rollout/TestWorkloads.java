@@ -26,23 +26,28 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Workloads of each kind in the mock API server: a "proxy" sidecar first and the "web" container
- * second (so that JSON pointers use a non-zero index), 3 replicas where that applies.
+ * Workloads of each kind on a real API server, in one namespace, created as cluster admin (set-up
+ * only): a "proxy" sidecar first and the "web" container second (so that JSON pointers use a
+ * non-zero index), a "migrate" init container, 3 replicas where that applies.
  */
 final class TestWorkloads {
 
-  static final String NAMESPACE = "shop";
-
   private final KubernetesClient client;
+  private final String namespace;
 
-  TestWorkloads(KubernetesClient client) {
-    this.client = client;
+  TestWorkloads(KubernetesClient admin, String namespace) {
+    this.client = admin;
+    this.namespace = namespace;
+  }
+
+  String namespace() {
+    return namespace;
   }
 
   /**
    * Creates a workload and returns it as read back.
    *
-   * @param templateAnnotations pod-template annotations; null leaves a CronJob's template without
+   * @param templateAnnotations pod-template annotations; null sends a CronJob's template without
    *     metadata at all
    */
   Workload create(
@@ -52,9 +57,28 @@ final class TestWorkloads {
       String pullPolicy,
       Map<String, String> templateAnnotations,
       Map<String, String> annotations) {
+    client.resource(build(kind, name, image, pullPolicy, templateAnnotations, annotations)).create();
+    return read(kind, name);
+  }
+
+  /** Applies the workload server-side as {@code fieldManager} would (a GitOps tool), forcing conflicts. */
+  Workload apply(WorkloadKind kind, String name, String image, String fieldManager) {
+    client.resource(build(kind, name, image, "IfNotPresent", Map.of("team", "shop"), null))
+        .fieldManager(fieldManager).forceConflicts().serverSideApply();
+    return read(kind, name);
+  }
+
+  /** The workload as sent to the API server. */
+  HasMetadata build(
+      WorkloadKind kind,
+      String name,
+      String image,
+      String pullPolicy,
+      Map<String, String> templateAnnotations,
+      Map<String, String> annotations) {
     ObjectMeta meta =
         new ObjectMetaBuilder()
-            .withNamespace(NAMESPACE)
+            .withNamespace(namespace)
             .withName(name)
             .withAnnotations(annotations)
             .build();
@@ -77,6 +101,8 @@ final class TestWorkloads {
                     .withImage(image)
                     .withImagePullPolicy(pullPolicy)
                     .build())
+            // A Job's pods must not restart forever; the other kinds' must.
+            .withRestartPolicy(kind == WorkloadKind.CronJob ? "OnFailure" : "Always")
             .build();
     ObjectMeta templateMeta =
         templateAnnotations == null && kind == WorkloadKind.CronJob
@@ -86,8 +112,7 @@ final class TestWorkloads {
                 .withAnnotations(templateAnnotations)
                 .build();
     PodTemplateSpec template = new PodTemplateSpec(templateMeta, pod);
-    HasMetadata resource =
-        switch (kind) {
+    return switch (kind) {
           case Deployment ->
               new DeploymentBuilder()
                   .withMetadata(meta)
@@ -129,8 +154,6 @@ final class TestWorkloads {
                   .build();
           case Job, Pod -> throw new IllegalArgumentException(kind.toString());
         };
-    client.resource(resource).create();
-    return read(kind, name);
   }
 
   Workload create(WorkloadKind kind, String name, String image, String pullPolicy) {
@@ -142,12 +165,12 @@ final class TestWorkloads {
     HasMetadata resource =
         switch (kind) {
           case Deployment ->
-              client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
+              client.apps().deployments().inNamespace(namespace).withName(name).get();
           case StatefulSet ->
-              client.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
-          case DaemonSet -> client.apps().daemonSets().inNamespace(NAMESPACE).withName(name).get();
+              client.apps().statefulSets().inNamespace(namespace).withName(name).get();
+          case DaemonSet -> client.apps().daemonSets().inNamespace(namespace).withName(name).get();
           case CronJob ->
-              client.batch().v1().cronjobs().inNamespace(NAMESPACE).withName(name).get();
+              client.batch().v1().cronjobs().inNamespace(namespace).withName(name).get();
           case Job, Pod -> throw new IllegalArgumentException(kind.toString());
         };
     return new Workload(kind, resource, template(kind, resource).getSpec());
