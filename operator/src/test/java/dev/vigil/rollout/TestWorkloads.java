@@ -34,6 +34,7 @@ final class TestWorkloads {
 
   private final KubernetesClient client;
   private final String namespace;
+  private int replicas = 3;
 
   TestWorkloads(KubernetesClient admin, String namespace) {
     this.client = admin;
@@ -42,6 +43,12 @@ final class TestWorkloads {
 
   String namespace() {
     return namespace;
+  }
+
+  /** Deployments and StatefulSets built from now on get this many replicas (3 unless set). */
+  TestWorkloads replicas(int count) {
+    this.replicas = count;
+    return this;
   }
 
   /**
@@ -117,7 +124,7 @@ final class TestWorkloads {
               new DeploymentBuilder()
                   .withMetadata(meta)
                   .withNewSpec()
-                  .withReplicas(3)
+                  .withReplicas(replicas)
                   .withSelector(selector)
                   .withTemplate(template)
                   .endSpec()
@@ -126,7 +133,7 @@ final class TestWorkloads {
               new StatefulSetBuilder()
                   .withMetadata(meta)
                   .withNewSpec()
-                  .withReplicas(3)
+                  .withReplicas(replicas)
                   .withServiceName(name)
                   .withSelector(selector)
                   .withTemplate(template)
