@@ -9,11 +9,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 
 /**
- * A TCP forwarder on 127.0.0.1 to another port, which a test can cut: the way to take the shared
- * API server away from one operator without stopping it for everyone. TLS passes through
- * untouched (the API server's certificate names 127.0.0.1, whatever the port).
+ * A TCP forwarder on 127.0.0.1 to another port, which a test can cut or hold: the way to take the
+ * shared API server away from one operator without stopping it for everyone, or to keep a
+ * registry request in flight. TLS passes through untouched (the API server's certificate names
+ * 127.0.0.1, whatever the port).
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -21,6 +23,7 @@ public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+  private volatile CountDownLatch gate = new CountDownLatch(0);
 
   private TcpProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -68,10 +71,11 @@ public final class TcpProxy implements AutoCloseable {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buffer)) >= 0) {
+          gate.await();
           out.write(buffer, 0, n);
           out.flush();
         }
-      } catch (IOException ignored) {
+      } catch (IOException | InterruptedException ignored) {
         // one side closed: close both below
       } finally {
         closeQuietly(from);
@@ -89,6 +93,20 @@ public final class TcpProxy implements AutoCloseable {
     } catch (IOException ignored) {
       // closing anyway
     }
+  }
+
+  /** Holds every byte in both directions until {@link #resume()}: requests hang, nothing fails. */
+  public void pause() {
+    gate = new CountDownLatch(1);
+  }
+
+  public void resume() {
+    gate.countDown();
+  }
+
+  /** Connections open through the proxy. */
+  public int connections() {
+    return open.size() / 2;
   }
 
   /** Cuts every connection and refuses new ones (the port stops listening). */
