@@ -301,7 +301,13 @@ public final class VigilOperator implements AutoCloseable {
         }
         Duration drain = reason == StopReason.REQUESTED ? min(budget, options.lifecycle().drainTime()) : Duration.ZERO;
         boolean drained = scanLoop.stop(drain);
-        operator.stop();
+        try {
+          operator.stop();
+        } catch (RuntimeException e) {
+          // The Lease is then left to expire rather than handed over.
+          drained = false;
+          LOG.warn("stopping the controllers failed: {}", e.toString());
+        }
         lifecycle.leading(false);
         if (identity != null && reason == StopReason.REQUESTED) {
           if (drained) {
