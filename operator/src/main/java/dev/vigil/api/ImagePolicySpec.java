@@ -19,8 +19,13 @@ import java.util.Map;
 /**
  * Desired state of an ImagePolicy. The schema carries what a static check can; the
  * reconciler checks the rest (globs, regular expressions, cron, time zones, references).
+ *
+ * <p>Objects whose fields have defaults default to {@code {}} themselves: the API server applies
+ * a field's default only inside an object that is present, so without it a policy that leaves out
+ * {@code vulnerabilities} would be stored without the failOn it is judged by.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@SchemaCustomizer(value = DefaultEmptyObjects.class, input = "vulnerabilities,signatures,updates")
 public class ImagePolicySpec {
 
   /** Go-style durations with day and week units, e.g. 90d, 6h, 1h30m. */
@@ -48,6 +53,7 @@ public class ImagePolicySpec {
 
   /** Workload and image selection. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @SchemaCustomizer(value = ListSets.class, input = "images")
   public static class Match {
     @JsonPropertyDescription(
         "Label selector on namespaces. Honoured only for policies in the operator's namespace;"
@@ -65,6 +71,7 @@ public class ImagePolicySpec {
 
   /** Trusted image sources. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @SchemaCustomizer(value = ListSets.class, input = "allowed")
   public static class Registries {
     @Size(max = 100)
     @JsonPropertyDescription(
@@ -90,8 +97,12 @@ public class ImagePolicySpec {
     public List<Ignore> ignore = new ArrayList<>();
   }
 
-  /** One vulnerability exception. */
+  /**
+   * One vulnerability exception. The list stays atomic: one id may be ignored several times, for
+   * different packages or until different dates, so no field of an exception is a key.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @SchemaCustomizer(value = ListSets.class, input = "packages")
   public static class Ignore {
     @Required
     @Pattern("^[A-Za-z0-9][A-Za-z0-9._:-]{1,127}$")
@@ -114,9 +125,11 @@ public class ImagePolicySpec {
 
   /** Image-content and workload check settings. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @SchemaCustomizer(
+      value = ListSets.class,
+      input = "exclude,requiredLabels,forbiddenPorts,forbiddenBinaries")
   public static class Checks {
-    // Item patterns and CEL over unbounded strings would blow the API server's CEL cost
-    // budget; the reconciler checks the ids instead.
+    // The reconciler checks that the ids are check ids (ImagePolicyValidator).
     @Size(max = 200)
     @JsonPropertyDescription("Check ids that are not run, e.g. VIG-IMG-006.")
     public List<String> exclude = new ArrayList<>();
@@ -147,8 +160,10 @@ public class ImagePolicySpec {
 
   /** Signature requirements. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  // !has(self.mode): the API server also checks the rule against the schema's default {} (to
+  // which it has not yet added mode: Off); every stored object has a mode.
   @ValidationRule(
-      value = "self.mode == 'Off' || (has(self.authorities) && size(self.authorities) > 0)",
+      value = "!has(self.mode) || self.mode == 'Off' || (has(self.authorities) && size(self.authorities) > 0)",
       message = "signatures.authorities needs at least one authority unless mode is Off")
   // Unique names by list-map keys, not CEL: a rule comparing every pair of authorities costs
   // quadratically and a real API server rejects the CRD for exceeding its CEL cost budget.
@@ -253,6 +268,7 @@ public class ImagePolicySpec {
 
   /** Redeploy behaviour. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @SchemaCustomizer(value = DefaultEmptyObjects.class, input = "require,rollback")
   public static class Updates {
     /** What Vigil does when a better image appears. */
     public enum Mode {
@@ -292,7 +308,7 @@ public class ImagePolicySpec {
     public Method method = Method.Auto;
 
     @JsonPropertyDescription("What a candidate must satisfy.")
-    public Require require = new Require();
+      public Require require = new Require();
 
     @Default("1")
     @Min(1)
@@ -304,7 +320,7 @@ public class ImagePolicySpec {
     public Window window;
 
     @JsonPropertyDescription("What happens when a rollout fails.")
-    public Rollback rollback = new Rollback();
+      public Rollback rollback = new Rollback();
   }
 
   /** Conditions a candidate image must meet. */

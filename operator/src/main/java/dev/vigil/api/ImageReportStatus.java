@@ -3,12 +3,14 @@ package dev.vigil.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Pattern;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The report Vigil writes for one workload container. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@SchemaCustomizer(value = ConditionsByType.class, input = "conditions")
 public class ImageReportStatus extends VigilStatus {
 
   public static final String DIGEST_PATTERN = "^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$";

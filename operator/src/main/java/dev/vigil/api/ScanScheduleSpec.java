@@ -2,6 +2,7 @@ package dev.vigil.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -14,6 +15,7 @@ import java.util.List;
 @ValidationRule(
     value = "has(self.schedule) != has(self.interval)",
     message = "exactly one of schedule or interval must be set")
+@SchemaCustomizer(value = ListSets.class, input = "kinds")
 public class ScanScheduleSpec {
 
   @Pattern("^\\S+( \\S+){4}$")

@@ -2,9 +2,11 @@ package dev.vigil.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 
 /** Observed state of a ScanSchedule. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@SchemaCustomizer(value = ConditionsByType.class, input = "conditions")
 public class ScanScheduleStatus extends VigilStatus {
 
   @JsonPropertyDescription("When the last scheduled run was due (RFC 3339).")

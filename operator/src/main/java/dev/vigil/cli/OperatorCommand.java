@@ -1,6 +1,10 @@
 package dev.vigil.cli;
 
+import dev.vigil.operator.LifecycleSettings;
+import dev.vigil.operator.OperatorLifecycle;
 import dev.vigil.operator.OperatorSettings;
+import dev.vigil.operator.ProcessStop;
+import dev.vigil.operator.StopReason;
 import dev.vigil.operator.ScanSettings;
 import dev.vigil.operator.UpdateSettings;
 import dev.vigil.operator.WebhookOptions;
@@ -18,8 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,11 +39,15 @@ import picocli.CommandLine.Spec;
     description = "Run the operator against the current kubeconfig or the in-cluster service account.")
 public class OperatorCommand implements Callable<Integer> {
 
-  /** Exit code when the cluster cannot be reached. */
+  /** Exit code when the cluster cannot be reached at start-up. */
   public static final int EXIT_NO_CLUSTER = 2;
+  // Exit codes once running: StopReason (0 stop requested, 3 lost Lease, 4 API server
+  // unreachable) and StopReason.EXIT_STOP_TIMEOUT (5, halted after --shutdown-timeout).
 
   private static final Path SERVICE_ACCOUNT_NAMESPACE =
       Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorCommand.class);
 
   @Spec CommandSpec spec;
 
@@ -127,6 +136,17 @@ public class OperatorCommand implements Callable<Integer> {
           + " --webhook-port.")
   String webhookSecret;
 
+  @Option(names = "--shutdown-timeout", defaultValue = "PT25S", converter = DurationConverter.class,
+      description = "Budget of a graceful stop, from SIGTERM (or a lost Lease) to the exit; running scans get"
+          + " most of it, and past it the process is halted with exit code 5 (default: 25s). Keep it below"
+          + " the pod's terminationGracePeriodSeconds.")
+  Duration shutdownTimeout;
+
+  @Option(names = "--api-unreachable-timeout", defaultValue = "PT60S", converter = DurationConverter.class,
+      description = "How long the API server may stay unreachable (or the controllers' watches down) before"
+          + " /healthz fails and the operator exits with code 4 (default: 60s).")
+  Duration apiUnreachableTimeout;
+
   @Option(names = "--max-concurrent-rollouts", defaultValue = "5",
       description = "Rollouts in flight at once in the whole cluster (default: ${DEFAULT-VALUE}).")
   int maxConcurrentRollouts;
@@ -147,6 +167,14 @@ public class OperatorCommand implements Callable<Integer> {
     @Override
     public PatchStyle convert(String value) {
       return PatchStyle.valueOf(value.replace('-', '_'));
+    }
+  }
+
+  private LifecycleSettings lifecycleSettings() {
+    try {
+      return new LifecycleSettings(shutdownTimeout, apiUnreachableTimeout);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 
@@ -174,6 +202,7 @@ public class OperatorCommand implements Callable<Integer> {
     UpdateSettings updates = updateSettings();
     // Bad settings are usage errors, found before any cluster is contacted.
     ScanSettings scan = scanSettings();
+    LifecycleSettings lifecycleSettings = lifecycleSettings();
     PrintWriter err = spec.commandLine().getErr();
     Config config = new ConfigBuilder(Config.autoConfigure(null))
         .withConnectionTimeout((int) connectTimeout.toMillis())
@@ -190,23 +219,34 @@ public class OperatorCommand implements Callable<Integer> {
     }
     String ns = resolveNamespace();
     boolean elect = leaderElection != null ? leaderElection : inCluster;
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     OperatorSettings settings = new OperatorSettings(ns, minScanInterval, Duration.ofMinutes(10), Clock.systemUTC());
-    VigilOperator running = VigilOperator.start(client, new VigilOperator.Options(
-        new InetSocketAddress(httpAddress, httpPort), elect, patchStyle == PatchStyle.ssa, settings, scan,
-        updates));
-    CountDownLatch stopped = new CountDownLatch(1);
-    // SIGTERM from the kubelet: stop reconciling, let in-flight work finish, then exit.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    VigilOperator.Options options = new VigilOperator.Options(new InetSocketAddress(httpAddress, httpPort), elect,
+        patchStyle == PatchStyle.ssa, settings, scan, updates, lifecycleSettings);
+    // Signals only ask for the stop; this thread does it, and a watchdog halts a stop that hangs.
+    OperatorLifecycle lifecycle = new OperatorLifecycle();
+    ProcessStop process = ProcessStop.install(lifecycle, shutdownTimeout);
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
+    try {
+      VigilOperator running;
       try {
-        running.close();
-        client.close();
-      } finally {
-        stopped.countDown();
+        running = VigilOperator.start(client, options, lifecycle);
+      } catch (RuntimeException e) {
+        if (lifecycle.stopReason().isPresent()) {
+          // Stopped while starting (e.g. SIGTERM during the first cache sync): nothing ran yet.
+          StopReason reason = lifecycle.stopReason().get();
+          err.println("vigil: stopped during start-up (" + reason + "): " + e.getMessage());
+          return reason.exitCode();
+        }
+        throw e;
       }
-    }, "vigil-shutdown"));
-    stopped.await();
-    return 0;
+      StopReason reason = lifecycle.awaitStop();
+      running.stop(process.remaining());
+      LOG.info("exiting with code {} ({})", reason.exitCode(), reason);
+      return reason.exitCode();
+    } finally {
+      client.close();
+      process.stopped();
+    }
   }
 
   /** The rollout and webhook flags, checked before anything starts. */

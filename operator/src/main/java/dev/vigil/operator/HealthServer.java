@@ -8,10 +8,11 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * Serves /metrics (Prometheus text), /healthz (liveness) and /readyz (readiness) on one port.
+ * Serves /metrics (Prometheus text), /healthz (liveness) and /readyz (readiness) on one port. A
+ * probe answers 200 {@code ok} or 503 with the reason in the body.
  */
 public final class HealthServer implements AutoCloseable {
 
@@ -22,13 +23,13 @@ public final class HealthServer implements AutoCloseable {
   public HealthServer(
       InetSocketAddress address,
       PrometheusMeterRegistry registry,
-      BooleanSupplier live,
-      BooleanSupplier ready)
+      Supplier<String> liveness,
+      Supplier<String> readiness)
       throws IOException {
     server = HttpServer.create(address, 64);
     server.createContext("/metrics", ex -> respond(ex, 200, PROMETHEUS_TEXT, registry.scrape()));
-    server.createContext("/healthz", ex -> probe(ex, live));
-    server.createContext("/readyz", ex -> probe(ex, ready));
+    server.createContext("/healthz", ex -> probe(ex, liveness));
+    server.createContext("/readyz", ex -> probe(ex, readiness));
     server.setExecutor(Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "vigil-http");
       t.setDaemon(true);
@@ -44,14 +45,16 @@ public final class HealthServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void probe(HttpExchange ex, BooleanSupplier check) throws IOException {
-    boolean ok;
+  /** @param check null when all is well, else the problem */
+  private static void probe(HttpExchange ex, Supplier<String> check) throws IOException {
+    String problem;
     try {
-      ok = check.getAsBoolean();
+      problem = check.get();
     } catch (RuntimeException e) {
-      ok = false;
+      problem = "check failed: " + e;
     }
-    respond(ex, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "not ready\n");
+    respond(ex, problem == null ? 200 : 503, "text/plain; charset=utf-8",
+        problem == null ? "ok\n" : problem.replaceAll("\\s+", " ") + "\n");
   }
 
   private static void respond(HttpExchange ex, int code, String type, String body) throws IOException {

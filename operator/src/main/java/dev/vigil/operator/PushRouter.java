@@ -35,6 +35,10 @@ final class PushRouter implements PushListener {
     active = true;
   }
 
+  void deactivate() {
+    active = false;
+  }
+
   @Override
   public void onPush(PushEvent event) {
     if (!active || event.tag() == null) {

@@ -45,6 +45,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -93,6 +94,7 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
   private volatile boolean active;
+  private volatile boolean stopped;
 
   public ScanCoordinator(io.fabric8.kubernetes.client.KubernetesClient client, WorkloadIndex workloads,
       PolicyIndex policies, ScheduleIndex schedules, PullSecretResolver pullSecrets, ImageSource registry,
@@ -123,13 +125,23 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
     active = true;
   }
 
+  /** Stops for good: events are ignored and scheduled runs refused (the operator is stopping). */
+  public void deactivate() {
+    stopped = true;
+    active = false;
+  }
+
   /** Workload events: a new workload or image is scanned at once, not at the next run. */
   public void onWorkloadChange(WorkloadChange change) {
     if (!active) {
       return;
     }
     if (change.type() == WorkloadChange.Type.Deleted) {
-      workers.execute(() -> reports.deleteAll(change.namespace(), change.kind().name(), change.name()));
+      try {
+        workers.execute(() -> reports.deleteAll(change.namespace(), change.kind().name(), change.name()));
+      } catch (RejectedExecutionException stopping) {
+        // stopping: dropped like any work still queued at exit
+      }
       return;
     }
     workloads.workload(change.kind(), change.namespace(), change.name())
@@ -142,13 +154,20 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
     if (!active) {
       return;
     }
-    workers.execute(() -> workloads.workloads(workloads.namespaces(null), null).stream()
-        .filter(schedules::covers).forEach(this::enqueue));
+    try {
+      workers.execute(() -> workloads.workloads(workloads.namespaces(null), null).stream()
+          .filter(schedules::covers).forEach(this::enqueue));
+    } catch (RejectedExecutionException stopping) {
+      // stopping: the next leader re-judges every workload when it activates
+    }
   }
 
   /** One scheduled run over a schedule's scope; completes with the run's figures. */
   @Override
   public CompletableFuture<ScanScheduleStatus.LastRun> run(ScanSchedule schedule) {
+    if (stopped) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the operator is stopping"));
+    }
     Instant start = settings.clock().instant();
     // The scope comes from informer caches, so it is cheap to take on the caller's thread; the
     // run itself never blocks a scan thread waiting for other scan threads (no pool deadlock).
@@ -163,17 +182,21 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
     AtomicInteger cached = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
     List<CompletableFuture<Void>> all = new ArrayList<>();
-    for (Workload w : scope) {
-      all.add(CompletableFuture.runAsync(() -> process(w, (digest, outcome) -> {
-        if (digest != null) {
-          digests.add(digest);
-        }
-        switch (outcome) {
-          case Scanned -> scanned.incrementAndGet();
-          case FromCache -> cached.incrementAndGet();
-          case Failed -> failed.incrementAndGet();
-        }
-      }), workers));
+    try {
+      for (Workload w : scope) {
+        all.add(CompletableFuture.runAsync(() -> process(w, (digest, outcome) -> {
+          if (digest != null) {
+            digests.add(digest);
+          }
+          switch (outcome) {
+            case Scanned -> scanned.incrementAndGet();
+            case FromCache -> cached.incrementAndGet();
+            case Failed -> failed.incrementAndGet();
+          }
+        }), workers));
+      }
+    } catch (RejectedExecutionException stopping) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the operator is stopping"));
     }
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(done -> {
       ScanScheduleStatus.LastRun run = new ScanScheduleStatus.LastRun();
@@ -191,11 +214,15 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
   private void enqueue(Workload workload) {
     String key = key(workload);
     if (queued.add(key)) {
-      workers.execute(() -> {
+      try {
+        workers.execute(() -> {
+          queued.remove(key);
+          workloads.workload(workload.kind(), workload.namespace(), workload.name())
+              .ifPresent(w -> process(w, (d, o) -> {}));
+        });
+      } catch (RejectedExecutionException stopping) {
         queued.remove(key);
-        workloads.workload(workload.kind(), workload.namespace(), workload.name())
-            .ifPresent(w -> process(w, (d, o) -> {}));
-      });
+      }
     }
   }
 
@@ -383,7 +410,11 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
     String key = key(workload) + "/" + image.container();
     int attempt = failures.merge(key, 1, Integer::sum);
     long delay = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(attempt - 1, 10));
-    retries.schedule(() -> enqueue(workload), delay, TimeUnit.MILLISECONDS);
+    try {
+      retries.schedule(() -> enqueue(workload), delay, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException stopping) {
+      // The next leader or start retries it: the report says Scanned=False.
+    }
   }
 
   private static String key(Workload w) {

@@ -22,9 +22,12 @@ import dev.vigil.workload.WorkloadIndex;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -44,9 +47,10 @@ final class ScanLoop implements AutoCloseable {
   final ScanMetrics scanMetrics;
   final PushRouter pushes;
   private final RolloutWatcher watcher;
-  private final ExecutorService workers;
+  private final ThreadPoolExecutor workers;
   private final ExecutorService layerReaders;
   private final ScheduledExecutorService timers;
+  private boolean stopped;
 
   ScanLoop(KubernetesClient client, WorkloadIndex workloads, OperatorSettings settings, ScanSettings scan,
       EventRecorder events, MeterRegistry registry, UpdateSettings updateSettings) {
@@ -62,7 +66,7 @@ final class ScanLoop implements AutoCloseable {
         .userAgent(scan.scanner())
         .clock(settings.clock())
         .build());
-    workers = Executors.newFixedThreadPool(scan.concurrency(), named("vigil-scan"));
+    workers = (ThreadPoolExecutor) Executors.newFixedThreadPool(scan.concurrency(), named("vigil-scan"));
     layerReaders = Executors.newFixedThreadPool(Math.max(2, scan.concurrency()), named("vigil-layer"));
     timers = Executors.newScheduledThreadPool(1, named("vigil-timer"));
     ImageAnalyzer analyzer = new ImageAnalyzer(new LayerFactsCache(new LayerWalker(), scan.layerCacheBytes()),
@@ -113,7 +117,10 @@ final class ScanLoop implements AutoCloseable {
    * leader) and scans every covered workload once; reports whose inputs did not change are left
    * alone.
    */
-  void activate() {
+  synchronized void activate() {
+    if (stopped) {
+      return;
+    }
     coordinator.activate();
     pushes.activate();
     watcher.start();
@@ -154,12 +161,55 @@ final class ScanLoop implements AutoCloseable {
     };
   }
 
-  @Override
-  public void close() {
+  /**
+   * Takes no new work from now on, for good: workload events, pushes, retries, rollout checks,
+   * refreshes and scheduled runs are refused. Returns at once (a lost-Lease callback calls it).
+   */
+  synchronized void deactivate() {
+    stopped = true;
+    coordinator.deactivate();
+    pushes.deactivate();
     coordinator.close();
     timers.shutdownNow();
+  }
+
+  /**
+   * Stops scanning: no new work, queued work dropped (the next leader finds it again from the
+   * informers and the reports' inputs), and the scans and update steps already running get up
+   * to {@code grace} to finish before they are interrupted.
+   *
+   * @return true when nothing was running any more on return without an interrupt
+   */
+  boolean stop(Duration grace) {
+    deactivate();
+    List<Runnable> dropped = new ArrayList<>();
+    workers.getQueue().drainTo(dropped);
+    int running = workers.getActiveCount();
+    workers.shutdown();
+    boolean finished;
+    try {
+      if (running > 0 && !grace.isZero()) {
+        LOG.info("letting {} running scan/update task(s) finish (up to {} s); {} queued dropped", running,
+            grace.toSeconds(), dropped.size());
+      }
+      finished = workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)
+          || workers.getActiveCount() == 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      finished = false;
+    }
+    if (!finished) {
+      LOG.warn("interrupting {} scan/update task(s) still running after {} ms", workers.getActiveCount(),
+          grace.toMillis());
+    }
     workers.shutdownNow();
     layerReaders.shutdownNow();
+    return finished;
+  }
+
+  @Override
+  public void close() {
+    stop(Duration.ZERO);
     policies.close();
     reportCache.close();
     schedules.close();

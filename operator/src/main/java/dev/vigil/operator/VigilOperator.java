@@ -3,19 +3,27 @@ package dev.vigil.operator;
 import dev.vigil.metrics.MetricsRegistryFactory;
 import dev.vigil.webhook.WebhookServer;
 import dev.vigil.workload.WorkloadIndex;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running operator: JOSDK controllers plus the metrics and health endpoint. */
+/**
+ * The running operator: JOSDK controllers, the scan loop, and the metrics and health endpoint.
+ * How it starts, leads, and stops is described in docs/architecture.md ("Lifecycle").
+ */
 public final class VigilOperator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(VigilOperator.class);
@@ -33,6 +41,7 @@ public final class VigilOperator implements AutoCloseable {
    * @param settings shared reconciler settings
    * @param scan how to scan
    * @param updates how rebuilt images are redeployed, and the webhook receiver
+   * @param lifecycle how the operator stops
    */
   public record Options(
       InetSocketAddress httpAddress,
@@ -40,52 +49,85 @@ public final class VigilOperator implements AutoCloseable {
       boolean useServerSideApply,
       OperatorSettings settings,
       ScanSettings scan,
-      UpdateSettings updates) {
+      UpdateSettings updates,
+      LifecycleSettings lifecycle) {
 
     /** Options with the default update settings (no webhook receiver). */
     public Options(InetSocketAddress httpAddress, boolean leaderElection, boolean useServerSideApply,
         OperatorSettings settings, ScanSettings scan) {
       this(httpAddress, leaderElection, useServerSideApply, settings, scan, UpdateSettings.defaults());
     }
+
+    /** Options with the default stop settings. */
+    public Options(InetSocketAddress httpAddress, boolean leaderElection, boolean useServerSideApply,
+        OperatorSettings settings, ScanSettings scan, UpdateSettings updates) {
+      this(httpAddress, leaderElection, useServerSideApply, settings, scan, updates, LifecycleSettings.defaults());
+    }
   }
 
+  private final Options options;
+  private final OperatorLifecycle lifecycle;
   private final Operator operator;
   private final WorkloadIndex workloads;
   private final ScanLoop scanLoop;
   private final HealthServer http;
   private final PrometheusMeterRegistry registry;
   private final WebhookServer webhook;
+  private final String identity;
+  private final KubernetesClient quickClient;
+  private final ApiConnectionMonitor api;
+  private final Object stopLock = new Object();
+  private boolean stopped;
 
-  private VigilOperator(Operator operator, WorkloadIndex workloads, ScanLoop scanLoop, HealthServer http,
-      PrometheusMeterRegistry registry, WebhookServer webhook) {
+  private VigilOperator(Options options, OperatorLifecycle lifecycle, Operator operator, WorkloadIndex workloads,
+      ScanLoop scanLoop, HealthServer http, PrometheusMeterRegistry registry, WebhookServer webhook, String identity,
+      KubernetesClient quickClient, ApiConnectionMonitor api) {
+    this.options = options;
+    this.lifecycle = lifecycle;
     this.webhook = webhook;
     this.operator = operator;
     this.workloads = workloads;
     this.scanLoop = scanLoop;
     this.http = http;
     this.registry = registry;
+    this.identity = identity;
+    this.quickClient = quickClient;
+    this.api = api;
+  }
+
+  /** Starts with a lifecycle of its own (stop requests are only recorded: see {@link #lifecycle()}). */
+  public static VigilOperator start(KubernetesClient client, Options options) throws IOException {
+    return start(client, options, new OperatorLifecycle());
   }
 
   /**
-   * Starts the workload index and waits for its caches, then registers the controllers and
-   * starts them and the HTTP endpoint.
+   * Serves /healthz (live) and /readyz (not yet) at once, starts the workload index and waits for
+   * its caches, then registers the controllers and starts them. Stop requests (a lost Lease, an
+   * API server gone for too long) go to the lifecycle; the caller waits for them and calls
+   * {@link #stop(Duration)}.
    */
-  public static VigilOperator start(KubernetesClient client, Options options) throws IOException {
+  public static VigilOperator start(KubernetesClient client, Options options, OperatorLifecycle lifecycle)
+      throws IOException {
+    PrometheusMeterRegistry registry = MetricsRegistryFactory.create();
+    HealthServer http = new HealthServer(options.httpAddress(), registry, lifecycle::livenessProblem,
+        lifecycle::readinessProblem);
+    http.start();
+    LOG.info("serving /metrics, /healthz and /readyz on port {}", http.port());
     // Watching only some namespaces keeps the informer caches (pods above all) small.
     WorkloadIndex workloads = options.scan().watchNamespaces().isEmpty()
         ? new WorkloadIndex(client) : new WorkloadIndex(client, options.scan().watchNamespaces());
     try {
       workloads.startAndAwaitSync(WORKLOAD_SYNC_TIMEOUT);
-      return start(client, options, workloads);
+      return start(client, options, lifecycle, registry, http, workloads);
     } catch (IOException | RuntimeException e) {
       workloads.close();
+      http.close();
       throw e;
     }
   }
 
-  private static VigilOperator start(KubernetesClient client, Options options, WorkloadIndex workloads)
-      throws IOException {
-    PrometheusMeterRegistry registry = MetricsRegistryFactory.create();
+  private static VigilOperator start(KubernetesClient client, Options options, OperatorLifecycle lifecycle,
+      PrometheusMeterRegistry registry, HealthServer http, WorkloadIndex workloads) throws IOException {
     OperatorSettings settings = options.settings();
     EventRecorder events = new EventRecorder(client, settings.clock(), settings.eventRepeatInterval());
     ScanLoop scanLoop = new ScanLoop(client, workloads, settings, options.scan(), events, registry,
@@ -100,6 +142,7 @@ public final class VigilOperator implements AutoCloseable {
         throw e;
       }
     }
+    String identity = options.leaderElection() ? Leadership.identity() : null;
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           // Per-resource tags would make one series set per CR: unbounded cardinality.
@@ -107,34 +150,107 @@ public final class VigilOperator implements AutoCloseable {
           .withUseSSAToPatchPrimaryResource(options.useServerSideApply())
           .withSSABasedCreateUpdateMatchForDependentResources(options.useServerSideApply())
           .withCloseClientOnStop(false)
-          .withReconciliationTerminationTimeout(Duration.ofSeconds(20));
+          .withReconciliationTerminationTimeout(options.lifecycle().reconcileTermination());
       if (options.leaderElection()) {
-        // Only the leader scans: event-driven scans start when it takes the lease; losing the
-        // lease exits the process (JOSDK's default) so no two replicas ever write reports.
-        o.withLeaderElectionConfiguration(
-            LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(LEASE_NAME)
-                .withLeaseNamespace(settings.operatorNamespace())
-                .withLeaderCallbacks(new LeaderCallbacks(scanLoop::activate, () -> {}, leader -> {}))
-                .build());
+        // Only the leader scans: event-driven scans start when it takes the Lease. Losing it
+        // stops the scan loop taking work at once and asks for a stop; nothing exits here.
+        o.withLeaderElectionConfiguration(Leadership.configuration(settings.operatorNamespace(), identity,
+            () -> {
+              if (lifecycle.stopReason().isEmpty()) {
+                LOG.info("leading as {}", identity);
+                lifecycle.leading(true);
+                scanLoop.activate();
+              }
+            },
+            () -> {
+              lifecycle.leading(false);
+              scanLoop.deactivate();
+              lifecycle.requestStop(StopReason.LOST_LEADERSHIP, "Lease " + settings.operatorNamespace() + "/"
+                  + LEASE_NAME + " is no longer held by " + identity);
+            }));
       }
     });
     PolicyScope scope = new PolicyScope(workloads, settings.operatorNamespace());
     operator.register(new ImagePolicyReconciler(client, scope, events, settings));
     operator.register(new ScanScheduleReconciler(events, settings, scanLoop.coordinator,
         scanLoop::vulnerabilityDataState));
+    Gauge.builder("vigil_leader", lifecycle, l -> l.isLeading() ? 1 : 0)
+        .description("1 while this replica does the work (holds the leader Lease, or leader election is off),"
+            + " 0 on a standby or while stopping")
+        .register(registry);
 
-    HealthServer http = new HealthServer(options.httpAddress(), registry,
-        () -> true,
-        () -> isReady(operator, workloads) && scanLoop.hasSynced());
-    http.start();
-    LOG.info("serving /metrics, /healthz and /readyz on port {}", http.port());
-    operator.start();
-    LOG.info("operator started (namespace {}, leader election {}, server-side apply {})",
-        settings.operatorNamespace(), options.leaderElection(), options.useServerSideApply());
+    // Its own client: no retries and short timeouts, so one check never outlasts the probe interval.
+    Duration probeTimeout = ApiConnectionMonitor.interval(options.lifecycle().apiUnreachableTimeout());
+    KubernetesClient quick = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+        .withRequestRetryBackoffLimit(0)
+        .withConnectionTimeout((int) probeTimeout.toMillis())
+        .withRequestTimeout((int) probeTimeout.toMillis())
+        .build()).build();
+    ApiConnectionMonitor api = new ApiConnectionMonitor(() -> apiProblem(quick, operator),
+        options.lifecycle().apiUnreachableTimeout(), Clock.systemUTC(),
+        problem -> lifecycle.requestStop(StopReason.API_UNREACHABLE, problem));
+    lifecycle.apiProblem(api::problem);
     if (!options.leaderElection()) {
+      lifecycle.leading(true);
+      // Before the controllers start, so a scheduled run never finds the scan loop inactive.
       scanLoop.activate();
     }
-    return new VigilOperator(operator, workloads, scanLoop, http, registry, webhook);
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      scanLoop.close();
+      quick.close();
+      if (webhook != null) {
+        webhook.close();
+      }
+      throw e;
+    }
+    api.start();
+    lifecycle.started(() -> isReady(operator, workloads) && scanLoop.hasSynced() ? null
+        : "informers not synced or not watching");
+    LOG.info("operator started (namespace {}, leader election {}, server-side apply {})",
+        settings.operatorNamespace(), options.leaderElection() ? "on, identity " + identity : "off",
+        options.useServerSideApply());
+    return new VigilOperator(options, lifecycle, operator, workloads, scanLoop, http, registry, webhook, identity,
+        quick, api);
+  }
+
+  /**
+   * One API server check: a GET of /version with the operator's credentials, then the
+   * controllers' watches. Any answer but 401, 403 or a 5xx shows the server is there.
+   */
+  private static String apiProblem(KubernetesClient quick, Operator operator) {
+    try {
+      quick.getKubernetesVersion();
+    } catch (KubernetesClientException e) {
+      int code = e.getCode();
+      if (code <= 0 || code == 401 || code == 403 || code >= 500) {
+        return code > 0 ? "GET /version: HTTP " + code + " " + e.getMessage() : "GET /version: " + rootCause(e);
+      }
+    } catch (RuntimeException e) {
+      return "GET /version: " + rootCause(e);
+    }
+    Map<String, ?> unhealthy = operator.getRuntimeInfo().unhealthyEventSources();
+    return unhealthy.isEmpty() ? null : "watches not running for " + new TreeSet<>(unhealthy.keySet());
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName()
+        : root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+
+  /** Where stop requests go, and the state /healthz and /readyz answer from. */
+  public OperatorLifecycle lifecycle() {
+    return lifecycle;
+  }
+
+  /** This replica's identity in the leader Lease; null with leader election off. */
+  public String identity() {
+    return identity;
   }
 
   /** Where the registry webhook receiver listens; null when it is off. */
@@ -160,21 +276,67 @@ public final class VigilOperator implements AutoCloseable {
         && operator.getRuntimeInfo().allEventSourcesAreHealthy();
   }
 
+  /**
+   * Stops, within about {@code budget}: /healthz and /readyz fail from the first moment; no new
+   * work is taken; on a requested stop the scans and update steps already running get most of
+   * the budget to finish (after a lost Lease or API server, none: another replica may lead); the
+   * controllers stop; a Lease still held after a clean drain is handed over; caches and the
+   * endpoint close. A later call returns at once.
+   *
+   * @return why the operator stopped
+   */
+  public StopReason stop(Duration budget) {
+    synchronized (stopLock) {
+      lifecycle.requestStop(StopReason.REQUESTED, "stop() called");
+      StopReason reason = lifecycle.stopReason().orElseThrow();
+      if (stopped) {
+        return reason;
+      }
+      stopped = true;
+      long start = System.nanoTime();
+      api.close();
+      try {
+        if (webhook != null) {
+          webhook.close();
+        }
+        Duration drain = reason == StopReason.REQUESTED ? min(budget, options.lifecycle().drainTime()) : Duration.ZERO;
+        boolean drained = scanLoop.stop(drain);
+        try {
+          operator.stop();
+        } catch (RuntimeException e) {
+          // The Lease is then left to expire rather than handed over.
+          drained = false;
+          LOG.warn("stopping the controllers failed: {}", e.toString());
+        }
+        lifecycle.leading(false);
+        if (identity != null && reason == StopReason.REQUESTED) {
+          if (drained) {
+            Leadership.release(quickClient, options.settings().operatorNamespace(), identity);
+          } else {
+            LOG.warn("not releasing the Lease: work may still be running; it expires by itself");
+          }
+        }
+      } finally {
+        try {
+          scanLoop.close();
+          workloads.close();
+          quickClient.close();
+        } finally {
+          http.close();
+        }
+      }
+      LOG.info("operator stopped ({}) in {} ms", reason, Duration.ofNanos(System.nanoTime() - start).toMillis());
+      return reason;
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /** Stops at once: running scans are interrupted, not waited for. */
   @Override
   public void close() {
-    LOG.info("stopping operator");
-    try {
-      if (webhook != null) {
-        webhook.close();
-      }
-      operator.stop();
-      scanLoop.close();
-    } finally {
-      try {
-        workloads.close();
-      } finally {
-        http.close();
-      }
-    }
+    stop(Duration.ZERO);
   }
 }

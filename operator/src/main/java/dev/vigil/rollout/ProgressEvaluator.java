@@ -15,7 +15,9 @@ import java.util.Optional;
 /**
  * Reads a workload controller's status the way {@code kubectl rollout status} does, from the object
  * alone (pure). Status written for an older generation never counts: right after a patch the
- * previous rollout's "complete" status is still there.
+ * previous rollout's "complete" status is still there. A status without {@code
+ * observedGeneration} is none: the API server shows an object no controller has seen yet with an
+ * empty {@code status: {}}.
  */
 public final class ProgressEvaluator {
 
@@ -42,7 +44,7 @@ public final class ProgressEvaluator {
 
   private static Progress deployment(Deployment d) {
     DeploymentStatus status = d.getStatus();
-    if (status == null) {
+    if (status == null || status.getObservedGeneration() == null) {
       return Progress.inProgress("the Deployment has no status yet");
     }
     Optional<Progress> stale = stale(d, status.getObservedGeneration());
@@ -84,7 +86,7 @@ public final class ProgressEvaluator {
 
   private static Progress statefulSet(StatefulSet s) {
     StatefulSetStatus status = s.getStatus();
-    if (status == null) {
+    if (status == null || status.getObservedGeneration() == null) {
       return Progress.inProgress("the StatefulSet has no status yet");
     }
     Optional<Progress> stale = stale(s, status.getObservedGeneration());
@@ -116,7 +118,7 @@ public final class ProgressEvaluator {
 
   private static Progress daemonSet(DaemonSet d) {
     DaemonSetStatus status = d.getStatus();
-    if (status == null) {
+    if (status == null || status.getObservedGeneration() == null) {
       return Progress.inProgress("the DaemonSet has no status yet");
     }
     Optional<Progress> stale = stale(d, status.getObservedGeneration());

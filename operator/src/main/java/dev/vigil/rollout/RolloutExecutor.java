@@ -22,10 +22,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Applies rollout decisions to workloads. Every step is one JSON patch that first tests the
- * resourceVersion the caller read, so a step computed from an outdated object is refused ({@link
- * WorkloadChangedException}) instead of overwriting someone's change, and it writes the {@link
- * RolloutAnnotation} in the same patch as the change it describes. All state lives in that
+ * Applies rollout decisions to workloads. Every step is one strategic merge patch ({@link
+ * WorkloadPatch}) that carries the resourceVersion the caller read, so the API server refuses a
+ * step computed from an outdated object (409, {@link WorkloadChangedException}) instead of
+ * overwriting someone's change, and it writes the {@link RolloutAnnotation} in the same patch as
+ * the change it describes. All state lives in that
  * annotation: any executor instance (e.g. after an operator restart) can continue a rollout another
  * one started, and repeating a step is a no-op.
  *
@@ -39,9 +40,9 @@ public final class RolloutExecutor {
    */
   public static final String FIELD_MANAGER = "vigil";
 
-  private static final PatchContext JSON_PATCH =
+  private static final PatchContext STRATEGIC_MERGE =
       new PatchContext.Builder()
-          .withPatchType(PatchType.JSON)
+          .withPatchType(PatchType.STRATEGIC_MERGE)
           .withFieldManager(FIELD_MANAGER)
           .build();
 
@@ -96,23 +97,17 @@ public final class RolloutExecutor {
     Slot slot = template.container(container);
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     String previousImage = slot.container().getImage();
-    JsonPatch patch = new JsonPatch().test("/metadata/resourceVersion", resourceVersion(resource));
+    WorkloadPatch patch = new WorkloadPatch(resourceVersion(resource), template.path());
     String previousRestartedAt = null;
     if (start.method() == RolloutMethod.PinDigest) {
       String pinned = ImagePin.pin(previousImage, start.target().tag(), start.toDigest());
-      patch.test(slot.imagePath(), previousImage).replace(slot.imagePath(), pinned);
+      patch.image(slot.field(), container, pinned);
     } else {
       previousRestartedAt =
           template.annotations() == null
               ? null
               : template.annotations().get(RolloutAnnotation.RESTARTED_AT);
-      patch.putEntry(
-          template.path() + "/metadata",
-          template.hasMetadata(),
-          "annotations",
-          template.annotations(),
-          RolloutAnnotation.RESTARTED_AT,
-          now.toString());
+      patch.templateAnnotation(RolloutAnnotation.RESTARTED_AT, now.toString());
     }
     RolloutPhase phase =
         workload.kind() == WorkloadKind.CronJob ? RolloutPhase.RolledOut : RolloutPhase.RollingOut;
@@ -127,13 +122,7 @@ public final class RolloutExecutor {
             now,
             phase,
             previousRestartedAt);
-    patch.putEntry(
-        "/metadata",
-        true,
-        "annotations",
-        resource.getMetadata().getAnnotations(),
-        RolloutAnnotation.KEY,
-        annotation.format());
+    patch.annotation(RolloutAnnotation.KEY, annotation.format());
     apply(workload, template, patch);
     return annotation;
   }
@@ -203,30 +192,23 @@ public final class RolloutExecutor {
     Template template = Template.of(workload);
     Slot slot = template.container(annotation.container());
     String image = slot.container().getImage();
-    JsonPatch patch =
-        new JsonPatch().test("/metadata/resourceVersion", resourceVersion(workload.resource()));
+    WorkloadPatch patch = new WorkloadPatch(resourceVersion(workload.resource()), template.path());
     RolloutPhase result = RolloutPhase.RolledBack;
     if (annotation.method() == RolloutMethod.PinDigest) {
       if (annotation.to().equals(ImagePin.digestOf(image))) {
-        patch.test(slot.imagePath(), image).replace(slot.imagePath(), annotation.previousImage());
+        patch.image(slot.field(), annotation.container(), annotation.previousImage());
       } else if (!image.equals(annotation.previousImage())) {
         result = RolloutPhase.Failed;
       }
     } else if (!image.equals(annotation.previousImage())) {
       result = RolloutPhase.Failed;
     } else if (annotation.previousRestartedAt() == null) {
-      patch.removeEntry(
-          template.path() + "/metadata/annotations",
-          template.annotations(),
-          RolloutAnnotation.RESTARTED_AT);
+      if (template.annotations() != null
+          && template.annotations().containsKey(RolloutAnnotation.RESTARTED_AT)) {
+        patch.templateAnnotation(RolloutAnnotation.RESTARTED_AT, null);
+      }
     } else {
-      patch.putEntry(
-          template.path() + "/metadata",
-          template.hasMetadata(),
-          "annotations",
-          template.annotations(),
-          RolloutAnnotation.RESTARTED_AT,
-          annotation.previousRestartedAt());
+      patch.templateAnnotation(RolloutAnnotation.RESTARTED_AT, annotation.previousRestartedAt());
     }
     return record(workload, template, patch, annotation.withPhase(result));
   }
@@ -265,20 +247,13 @@ public final class RolloutExecutor {
               + annotation.phase());
     }
     Template template = Template.of(workload);
-    JsonPatch patch =
-        new JsonPatch().test("/metadata/resourceVersion", resourceVersion(workload.resource()));
+    WorkloadPatch patch = new WorkloadPatch(resourceVersion(workload.resource()), template.path());
     return record(workload, template, patch, annotation.withPhase(result));
   }
 
   private RolloutAnnotation record(
-      Workload workload, Template template, JsonPatch patch, RolloutAnnotation annotation) {
-    patch.putEntry(
-        "/metadata",
-        true,
-        "annotations",
-        workload.resource().getMetadata().getAnnotations(),
-        RolloutAnnotation.KEY,
-        annotation.format());
+      Workload workload, Template template, WorkloadPatch patch, RolloutAnnotation annotation) {
+    patch.annotation(RolloutAnnotation.KEY, annotation.format());
     apply(workload, template, patch);
     return annotation;
   }
@@ -294,17 +269,19 @@ public final class RolloutExecutor {
                         + " annotation: no rollout to act on"));
   }
 
-  private void apply(Workload workload, Template template, JsonPatch patch) {
+  private void apply(Workload workload, Template template, WorkloadPatch patch) {
     try {
       patch(template.type(), workload, patch.toString());
     } catch (KubernetesClientException e) {
-      if (e.getCode() == 409 || e.getCode() == 422) {
+      if (e.getCode() == 409) {
         throw new WorkloadChangedException(
             describe(workload)
                 + " changed since it was read (resourceVersion "
                 + workload.resource().getMetadata().getResourceVersion()
                 + "); read it again and plan again: "
-                + e.getMessage(),
+                + (e.getStatus() != null && e.getStatus().getMessage() != null
+                    ? e.getStatus().getMessage()
+                    : e.getMessage()),
             e);
       }
       throw e;
@@ -316,7 +293,7 @@ public final class RolloutExecutor {
         .resources(type)
         .inNamespace(workload.namespace())
         .withName(workload.name())
-        .patch(JSON_PATCH, patch);
+        .patch(STRATEGIC_MERGE, patch);
   }
 
   private static String resourceVersion(HasMetadata resource) {
@@ -335,12 +312,15 @@ public final class RolloutExecutor {
     return workload.kind() + " " + workload.namespace() + "/" + workload.name();
   }
 
-  /** A container in the pod template, and the JSON pointer to its image. */
-  private record Slot(Container container, String imagePath) {}
+  /** A container in the pod template, and the list it is in ("containers", "initContainers"). */
+  private record Slot(Container container, String field) {}
 
-  /** Where a kind keeps its pod template. */
+  private static final List<String> SPEC_TEMPLATE = List.of("spec", "template");
+  private static final List<String> JOB_TEMPLATE = List.of("spec", "jobTemplate", "spec", "template");
+
+  /** Where a kind keeps its pod template: the fields leading to it. */
   private record Template(
-      Class<? extends HasMetadata> type, String path, PodTemplateSpec spec, Workload workload) {
+      Class<? extends HasMetadata> type, List<String> path, PodTemplateSpec spec, Workload workload) {
 
     static Template of(Workload workload) {
       HasMetadata r = workload.resource();
@@ -348,25 +328,25 @@ public final class RolloutExecutor {
         case Deployment ->
             new Template(
                 Deployment.class,
-                "/spec/template",
+                SPEC_TEMPLATE,
                 ((Deployment) r).getSpec().getTemplate(),
                 workload);
         case StatefulSet ->
             new Template(
                 StatefulSet.class,
-                "/spec/template",
+                SPEC_TEMPLATE,
                 ((StatefulSet) r).getSpec().getTemplate(),
                 workload);
         case DaemonSet ->
             new Template(
                 DaemonSet.class,
-                "/spec/template",
+                SPEC_TEMPLATE,
                 ((DaemonSet) r).getSpec().getTemplate(),
                 workload);
         case CronJob ->
             new Template(
                 CronJob.class,
-                "/spec/jobTemplate/spec/template",
+                JOB_TEMPLATE,
                 ((CronJob) r).getSpec().getJobTemplate().getSpec().getTemplate(),
                 workload);
         case Job, Pod ->
@@ -377,10 +357,6 @@ public final class RolloutExecutor {
                     + describe(workload)
                     + " is not rolled out");
       };
-    }
-
-    boolean hasMetadata() {
-      return spec.getMetadata() != null;
     }
 
     Map<String, String> annotations() {
@@ -405,7 +381,7 @@ public final class RolloutExecutor {
       }
       for (int i = 0; i < containers.size(); i++) {
         if (name.equals(containers.get(i).getName())) {
-          return new Slot(containers.get(i), path + "/spec/" + field + "/" + i + "/image");
+          return new Slot(containers.get(i), field);
         }
       }
       return null;

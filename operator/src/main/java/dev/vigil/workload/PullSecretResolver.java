@@ -116,7 +116,7 @@ public final class PullSecretResolver {
       account = client.serviceAccounts().inNamespace(namespace).withName(name).get();
     } catch (KubernetesClientException e) {
       LOG.warn("cannot read ServiceAccount {}/{} for its image pull secrets (HTTP {}): {}",
-          namespace, name, e.getCode(), e.getMessage());
+          namespace, name, e.getCode(), reason(e));
       return List.of();
     }
     Optional<List<String>> value;
@@ -128,6 +128,14 @@ public final class PullSecretResolver {
     }
     serviceAccounts.put(key, new Cached<>(value, clock.instant().plus(ttl)));
     return value.orElse(List.of());
+  }
+
+  /** The API server's own message (e.g. who is forbidden what), not the client's request dump. */
+  private static String reason(KubernetesClientException e) {
+    if (e.getStatus() != null && e.getStatus().getMessage() != null && !e.getStatus().getMessage().isBlank()) {
+      return e.getStatus().getMessage();
+    }
+    return e.getMessage();
   }
 
   private Optional<RegistryCredentials> secret(String namespace, String name) {

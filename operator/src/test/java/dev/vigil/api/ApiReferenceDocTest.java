@@ -3,7 +3,6 @@ package dev.vigil.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.testsupport.CrdSchemaValidator;
 import dev.vigil.testsupport.ProjectFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,7 +39,7 @@ class ApiReferenceDocTest {
         .append("reconcilers check the rest (globs, regular expressions, cron, time zones, references)\n")
         .append("and report problems as `Ready=False` with reason `InvalidSpec`.\n");
     for (String file : CRDS) {
-      JsonNode crd = CrdSchemaValidator.readYaml(ProjectFiles.root().resolve("crds").resolve(file));
+      JsonNode crd = ManifestFiles.readTree(ProjectFiles.root().resolve("crds").resolve(file));
       JsonNode version = crd.at("/spec/versions/0");
       out.append("\n## ").append(crd.at("/spec/names/kind").asText()).append("\n\n");
       out.append("Plural `").append(crd.at("/spec/names/plural").asText()).append("`, short name `")
@@ -94,6 +93,14 @@ class ApiReferenceDocTest {
     if (node.has("minItems")) v.add("at least " + node.get("minItems").asLong() + " items");
     if (node.has("maxItems")) v.add("at most " + node.get("maxItems").asLong() + " items");
     if (node.has("maxLength")) v.add("at most " + node.get("maxLength").asLong() + " characters");
+    String listType = node.path("x-kubernetes-list-type").asText("");
+    if (listType.equals("set")) {
+      v.add("no duplicate items");
+    } else if (listType.equals("map")) {
+      List<String> keys = new ArrayList<>();
+      node.path("x-kubernetes-list-map-keys").forEach(k -> keys.add(k.asText()));
+      v.add("items unique by " + String.join(", ", keys));
+    }
     node.path("x-kubernetes-validations").forEach(r -> v.add("rule: " + r.path("message").asText()));
     JsonNode items = node.path("items");
     items.path("x-kubernetes-validations").forEach(r -> v.add("each: " + r.path("message").asText()));

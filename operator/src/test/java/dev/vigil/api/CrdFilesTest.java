@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vigil.testsupport.CrdSchemaValidator;
 import dev.vigil.testsupport.ProjectFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,7 +41,7 @@ class CrdFilesTest {
 
   @Test
   void reportCrdHasTheContractsShortNameColumnsAndStatusSubresource() throws IOException {
-    JsonNode crd = CrdSchemaValidator.readYaml(COMMITTED.resolve("imagereports.vigil.dev-v1.yml"));
+    JsonNode crd = ManifestFiles.readTree(COMMITTED.resolve("imagereports.vigil.dev-v1.yml"));
     assertEquals("Namespaced", crd.at("/spec/scope").asText());
     assertEquals("imgrep", crd.at("/spec/names/shortNames/0").asText());
     JsonNode version = crd.at("/spec/versions/0");
@@ -56,8 +55,8 @@ class CrdFilesTest {
 
   @Test
   void policyAndScheduleCrdsHaveShortNamesAndStatus() throws IOException {
-    JsonNode policy = CrdSchemaValidator.readYaml(COMMITTED.resolve("imagepolicies.vigil.dev-v1.yml"));
-    JsonNode schedule = CrdSchemaValidator.readYaml(COMMITTED.resolve("scanschedules.vigil.dev-v1.yml"));
+    JsonNode policy = ManifestFiles.readTree(COMMITTED.resolve("imagepolicies.vigil.dev-v1.yml"));
+    JsonNode schedule = ManifestFiles.readTree(COMMITTED.resolve("scanschedules.vigil.dev-v1.yml"));
     assertEquals("ipol", policy.at("/spec/names/shortNames/0").asText());
     assertEquals("ssched", schedule.at("/spec/names/shortNames/0").asText());
     assertTrue(policy.at("/spec/versions/0/subresources/status").isObject());

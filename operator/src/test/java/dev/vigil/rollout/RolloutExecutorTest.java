@@ -1,51 +1,58 @@
 package dev.vigil.rollout;
 
-import static dev.vigil.rollout.TestWorkloads.NAMESPACE;
 import static dev.vigil.rollout.TestWorkloads.container;
 import static dev.vigil.rollout.TestWorkloads.images;
 import static dev.vigil.rollout.TestWorkloads.templateAnnotations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.api.ImageReportStatus.Update.State;
 import dev.vigil.api.WorkloadKind;
 import dev.vigil.registry.ImageReference;
+import dev.vigil.testsupport.KubeApi;
+import dev.vigil.testsupport.OperatorInstall;
 import dev.vigil.workload.Workload;
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import dev.vigil.workload.WorkloadIndex;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The executor against the fabric8 mock API server in CRUD mode. */
-@EnableKubernetesMockClient(crud = true)
+/**
+ * The executor against a real API server, as Vigil's ServiceAccount with the rollout RBAC
+ * ({@code config/with-rollout}), so every patch is authorised, validated and applied as in a
+ * cluster. That server runs no controllers: the tests write the controllers' status themselves
+ * through the status subresource. Rollouts that real controllers carry out are in {@link
+ * RolloutOnControllersTest}. Each test has a namespace of its own.
+ */
 class RolloutExecutorTest {
-
-  static KubernetesClient client;
-  static KubernetesMockServer server;
 
   private static final String FROM = "sha256:" + "a".repeat(64);
   private static final String TO = "sha256:" + "b".repeat(64);
@@ -54,34 +61,59 @@ class RolloutExecutorTest {
   private static final Instant T0 = Instant.parse("2026-11-23T01:00:00Z");
   private static final Duration DEADLINE = Duration.ofSeconds(600);
 
-  /**
-   * Fails fast instead of retrying: the mock server answers a patch whose test operation fails with
-   * no response at all (a real API server answers 422).
-   */
-  private static KubernetesClient noRetryClient;
+  static KubeApi api;
+  static KubernetesClient admin;
 
-  private static TestWorkloads workloads;
+  /** Vigil's ServiceAccount; every request it sends is recorded in {@link #requests}. */
+  static KubernetesClient operator;
+
+  /** "METHOD path?query" of each request {@link #operator} sent. */
+  static final List<String> requests = new CopyOnWriteArrayList<>();
+
+  String namespace;
+  TestWorkloads workloads;
 
   @BeforeAll
-  static void setUp() {
-    noRetryClient =
+  static void install() {
+    api = KubeApi.shared();
+    admin = api.admin();
+    String operatorNamespace = api.createNamespace("rollout-op");
+    OperatorInstall install =
+        OperatorInstall.apply(api, operatorNamespace, OperatorInstall.Overlay.WITH_ROLLOUT);
+    Interceptor recorder =
+        new Interceptor() {
+          @Override
+          public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+            URI uri = request.uri();
+            requests.add(
+                request.method()
+                    + " "
+                    + uri.getRawPath()
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+          }
+        };
+    operator =
         new KubernetesClientBuilder()
-            .withConfig(
-                new ConfigBuilder(client.getConfiguration())
-                    .withRequestRetryBackoffLimit(0)
-                    .withRequestTimeout(2000)
-                    .build())
+            .withConfig(api.configAs(operatorNamespace, install.serviceAccount()))
+            .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("record", recorder))
             .build();
-    workloads = new TestWorkloads(client);
   }
 
   @AfterAll
-  static void tearDown() {
-    noRetryClient.close();
+  static void close() {
+    if (operator != null) {
+      operator.close();
+    }
+  }
+
+  @BeforeEach
+  void namespace() {
+    namespace = api.createNamespace("rollout");
+    workloads = new TestWorkloads(admin, namespace);
   }
 
   private static RolloutExecutor executorAt(Instant now) {
-    return new RolloutExecutor(noRetryClient, Clock.fixed(now, ZoneOffset.UTC));
+    return new RolloutExecutor(operator, Clock.fixed(now, ZoneOffset.UTC));
   }
 
   private static Decision startDecision(RolloutMethod method, String tag, String to) {
@@ -99,6 +131,11 @@ class RolloutExecutorTest {
         "web", FROM, TO, previousImage, method, "web-updates", T0, phase, previousRestartedAt);
   }
 
+  /** The workload's spec as the API server has it. */
+  private static JsonNode spec(Workload workload) {
+    return new ObjectMapper().valueToTree(workload.resource()).get("spec");
+  }
+
   private static String annotationText(Workload workload) {
     Map<String, String> annotations = workload.resource().getMetadata().getAnnotations();
     return annotations == null ? null : annotations.get(RolloutAnnotation.KEY);
@@ -109,26 +146,11 @@ class RolloutExecutorTest {
     return writeRequestsOf(step).size();
   }
 
-  /** Runs {@code step} and returns its writes as "METHOD path?query". */
+  /** Runs {@code step} and returns the writes Vigil's client sent meanwhile, as "METHOD path?query". */
   private static List<String> writeRequestsOf(Runnable step) {
-    recordedRequests();
+    requests.clear();
     step.run();
-    return recordedRequests().stream().filter(request -> !request.startsWith("GET ")).toList();
-  }
-
-  /** The requests the mock server received since last asked, as "METHOD path?query". */
-  private static List<String> recordedRequests() {
-    List<String> methods = new ArrayList<>();
-    try {
-      RecordedRequest request;
-      while ((request = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
-        methods.add(request.getMethod() + " " + request.getPath());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-    return methods;
+    return requests.stream().filter(request -> !request.startsWith("GET ")).toList();
   }
 
   @ParameterizedTest
@@ -151,8 +173,8 @@ class RolloutExecutorTest {
     RolloutAnnotation annotation = expected(IMAGE, RolloutMethod.PinDigest, phase, null);
     String resource =
         kind == WorkloadKind.CronJob
-            ? "batch/v1/namespaces/shop/cronjobs"
-            : "apps/v1/namespaces/shop/" + kind.name().toLowerCase() + "s";
+            ? "batch/v1/namespaces/" + namespace + "/cronjobs"
+            : "apps/v1/namespaces/" + namespace + "/" + kind.name().toLowerCase() + "s";
     assertEquals(
         List.of("PATCH /apis/" + resource + "/" + workload.name() + "?fieldManager=vigil"),
         writes,
@@ -192,7 +214,8 @@ class RolloutExecutorTest {
   }
 
   @Test
-  void restartCreatesTheTemplateMetadataWhenACronJobHasNone() {
+  void restartAddsTheTemplateAnnotationsWhenACronJobTemplateHasNone() {
+    // Sent without template metadata; the API server returns an empty one (creationTimestamp null).
     Workload workload =
         workloads.create(WorkloadKind.CronJob, "restart-bare-cronjob", IMAGE, "Always", null, null);
     executorAt(T0).start(workload, "web", startDecision(RolloutMethod.Restart, "1.4.0", TO));
@@ -250,22 +273,33 @@ class RolloutExecutorTest {
   @Test
   void startFromAnOutdatedReadIsRefusedByTheServer() {
     Workload workload = workloads.create(WorkloadKind.Deployment, "stale", IMAGE, "IfNotPresent");
-    client
+    admin
         .apps()
         .deployments()
-        .inNamespace(NAMESPACE)
+        .inNamespace(namespace)
         .withName("stale")
         .edit(
             d -> {
-              d.getMetadata().getLabels().put("changed", "by-someone");
+              d.getMetadata().setLabels(Map.of("changed", "by-someone"));
               return d;
             });
 
-    assertThrows(
-        KubernetesClientException.class,
-        () ->
-            executorAt(T0)
-                .start(workload, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO)));
+    // The JSON patch's test of the resourceVersion fails: the API server answers 422.
+    WorkloadChangedException e =
+        assertThrows(
+            WorkloadChangedException.class,
+            () ->
+                executorAt(T0)
+                    .start(workload, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO)));
+    String expectedStart =
+        "Deployment "
+            + namespace
+            + "/stale changed since it was read (resourceVersion "
+            + workload.resource().getMetadata().getResourceVersion()
+            + "); read it again and plan again: ";
+    assertEquals(
+        expectedStart,
+        e.getMessage().substring(0, Math.min(expectedStart.length(), e.getMessage().length())));
 
     Workload after = workloads.reread(workload);
     assertEquals(IMAGE, container(after, "web").getImage());
@@ -299,7 +333,9 @@ class RolloutExecutorTest {
 
     assertEquals(0, writes);
     String expectedStart =
-        "annotation vigil.dev/rollout on Deployment shop/malformed is malformed (remove or fix it;"
+        "annotation vigil.dev/rollout on Deployment "
+            + namespace
+            + "/malformed is malformed (remove or fix it;"
             + " Vigil will not overwrite it): not valid JSON: Unexpected end-of-input: expected"
             + " close marker for Object";
     String message = thrown[0].getMessage();
@@ -323,7 +359,9 @@ class RolloutExecutorTest {
                 executorAt(T0)
                     .start(started, "web", startDecision(RolloutMethod.PinDigest, "1.4.1", OTHER)));
     assertEquals(
-        "Deployment shop/busy is still rolling out container web to "
+        "Deployment "
+            + namespace
+            + "/busy is still rolling out container web to "
             + TO
             + "; finish or roll back that rollout first",
         e.getMessage());
@@ -456,6 +494,7 @@ class RolloutExecutorTest {
     // "nginx:1.25" normalises to docker.io/library/nginx:1.25; the rollback must not.
     Workload workload =
         workloads.create(WorkloadKind.Deployment, "rollback-pin", "nginx:1.25", "IfNotPresent");
+    JsonNode specBefore = spec(workload);
     Decision decision =
         new Decision(
             State.RollingOut,
@@ -481,6 +520,7 @@ class RolloutExecutorTest {
 
     Workload after = workloads.reread(workload);
     assertEquals("nginx:1.25", container(after, "web").getImage());
+    assertEquals(specBefore, spec(after), "the spec is exactly what it was before the rollout");
     assertEquals(RolloutPhase.RolledBack, rolledBack.phase());
     assertEquals(rolledBack.format(), annotationText(after));
     assertEquals(
@@ -508,6 +548,7 @@ class RolloutExecutorTest {
             "Always",
             Map.of(RolloutAnnotation.RESTARTED_AT, "2026-10-01T00:00:00Z", "team", "shop"),
             null);
+    JsonNode specBefore = spec(workload);
     executorAt(T0).start(workload, "web", startDecision(RolloutMethod.Restart, "1.4.0", TO));
     assertEquals(
         "2026-11-23T01:00:00Z",
@@ -524,6 +565,7 @@ class RolloutExecutorTest {
         Map.of(RolloutAnnotation.RESTARTED_AT, "2026-10-01T00:00:00Z", "team", "shop"),
         templateAnnotations(after));
     assertEquals(IMAGE, container(after, "web").getImage());
+    assertEquals(specBefore, spec(after));
   }
 
   @Test
@@ -534,7 +576,83 @@ class RolloutExecutorTest {
 
     executorAt(T0.plusSeconds(700)).rollback(workloads.reread(workload));
 
-    assertEquals(Map.of("team", "shop"), templateAnnotations(workloads.reread(workload)));
+    Workload after = workloads.reread(workload);
+    assertEquals(Map.of("team", "shop"), templateAnnotations(after));
+    assertEquals(spec(workload), spec(after));
+  }
+
+  @Test
+  void startFromACachedWorkloadKeepsTheAnnotationsTheCacheTrimmed() {
+    // kubectl apply leaves its last-applied-configuration annotation, which the index's cache
+    // drops: the patch must add Vigil's annotation beside it, not replace the map.
+    String lastApplied = "kubectl.kubernetes.io/last-applied-configuration";
+    workloads.create(
+        WorkloadKind.StatefulSet,
+        "cached",
+        IMAGE,
+        "IfNotPresent",
+        Map.of("team", "shop"),
+        Map.of(lastApplied, "{\"kind\":\"StatefulSet\"}"));
+    Workload cached;
+    try (WorkloadIndex index = new WorkloadIndex(operator, java.util.Set.of(namespace))) {
+      index.startAndAwaitSync(Duration.ofSeconds(60));
+      cached = index.workload(WorkloadKind.StatefulSet, namespace, "cached").orElseThrow();
+    }
+    assertEquals(Map.of(), cached.resource().getMetadata().getAnnotations(), "trimmed");
+
+    executorAt(T0).start(cached, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO));
+
+    Map<String, String> annotations =
+        workloads.read(WorkloadKind.StatefulSet, "cached").resource().getMetadata().getAnnotations();
+    assertEquals(
+        Map.of(
+            lastApplied,
+            "{\"kind\":\"StatefulSet\"}",
+            RolloutAnnotation.KEY,
+            expected(IMAGE, RolloutMethod.PinDigest, RolloutPhase.RollingOut, null).format()),
+        annotations);
+  }
+
+  @Test
+  void vigilsFieldManagerOwnsWhatItPatchedSoAGitOpsApplyConflictsWithIt() {
+    Workload workload = workloads.apply(WorkloadKind.Deployment, "gitops", IMAGE, "argocd");
+    executorAt(T0).start(workload, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO));
+
+    Deployment after =
+        admin.apps().deployments().inNamespace(namespace).withName("gitops").get();
+    ManagedFieldsEntry vigil =
+        after.getMetadata().getManagedFields().stream()
+            .filter(f -> RolloutExecutor.FIELD_MANAGER.equals(f.getManager()))
+            .findFirst()
+            .orElseThrow();
+    assertEquals("Update", vigil.getOperation());
+    String owned = vigil.getFieldsV1().getAdditionalProperties().toString();
+    assertTrue(owned.contains("f:vigil.dev/rollout"), owned);
+    assertTrue(owned.contains("k:{\"name\":\"web\"}={f:image"), owned);
+    assertFalse(owned.contains("k:{\"name\":\"proxy\"}"), "only the web container: " + owned);
+
+    // Syncing the manifest from Git again without forcing is refused, naming Vigil.
+    KubernetesClientException conflict =
+        assertThrows(
+            KubernetesClientException.class,
+            () ->
+                admin
+                    .resource(
+                        workloads.build(
+                            WorkloadKind.Deployment,
+                            "gitops",
+                            IMAGE,
+                            "IfNotPresent",
+                            Map.of("team", "shop"),
+                            null))
+                    .fieldManager("argocd")
+                    .serverSideApply());
+    assertEquals(409, conflict.getCode());
+    assertTrue(
+        conflict.getStatus().getMessage().contains("conflict with \"vigil\""),
+        conflict.getStatus().getMessage());
+    assertEquals(
+        IMAGE + "@" + TO, container(workloads.reread(workload), "web").getImage());
   }
 
   @Test
@@ -542,10 +660,10 @@ class RolloutExecutorTest {
     Workload workload =
         workloads.create(WorkloadKind.Deployment, "overridden", IMAGE, "IfNotPresent");
     executorAt(T0).start(workload, "web", startDecision(RolloutMethod.PinDigest, "1.4.0", TO));
-    client
+    admin
         .apps()
         .deployments()
-        .inNamespace(NAMESPACE)
+        .inNamespace(namespace)
         .withName("overridden")
         .edit(
             d -> {
@@ -589,7 +707,7 @@ class RolloutExecutorTest {
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> executor.markFailed(after));
     assertEquals(
-        "cannot record Failed for the rollout on StatefulSet shop/finish: it is RolledOut",
+        "cannot record Failed for the rollout on StatefulSet " + namespace + "/finish: it is RolledOut",
         e.getMessage());
   }
 
@@ -616,7 +734,7 @@ class RolloutExecutorTest {
     beforeCrash = null; // the operator process dies here
 
     RolloutExecutor afterRestart =
-        new RolloutExecutor(noRetryClient, Clock.fixed(T0.plusSeconds(90), ZoneOffset.UTC));
+        new RolloutExecutor(operator, Clock.fixed(T0.plusSeconds(90), ZoneOffset.UTC));
     Workload read = workloads.read(WorkloadKind.Deployment, "resume");
     assertEquals(
         Progress.inProgress("the Deployment has no status yet"),
@@ -655,7 +773,9 @@ class RolloutExecutorTest {
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> executor.rollback(workload));
     assertEquals(
-        "Deployment shop/no-rollout has no vigil.dev/rollout annotation: no rollout to act on",
+        "Deployment "
+            + namespace
+            + "/no-rollout has no vigil.dev/rollout annotation: no rollout to act on",
         e.getMessage());
     assertThrows(IllegalStateException.class, () -> executor.progress(workload, DEADLINE));
     assertThrows(IllegalStateException.class, () -> executor.finish(workload));
@@ -672,7 +792,9 @@ class RolloutExecutorTest {
                 executorAt(T0)
                     .start(workload, "api", startDecision(RolloutMethod.PinDigest, "1.4.0", TO)));
     assertEquals(
-        "Deployment shop/no-container has no container or init container named \"api\"",
+        "Deployment "
+            + namespace
+            + "/no-container has no container or init container named \"api\"",
         e.getMessage());
     assertNull(annotationText(workloads.reread(workload)));
   }
@@ -688,7 +810,11 @@ class RolloutExecutorTest {
     assertEquals("decision RollingOut does not start a rollout (action Watch[])", e.getMessage());
   }
 
-  private static void writeDeploymentStatus(
+  /**
+   * Writes a Deployment's status as the deployment controller would (all replicas that are
+   * available are ready, as the API server's validation demands).
+   */
+  private void writeDeploymentStatus(
       String name,
       long observedGeneration,
       int replicas,
@@ -696,49 +822,74 @@ class RolloutExecutorTest {
       int available,
       String reason,
       String message) {
-    Deployment d = client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
-    d.setStatus(
-        new DeploymentStatusBuilder()
-            .withObservedGeneration(observedGeneration)
-            .withReplicas(replicas)
-            .withUpdatedReplicas(updated)
-            .withAvailableReplicas(available)
-            .withConditions(
-                new DeploymentConditionBuilder()
-                    .withType("Progressing")
-                    .withStatus(reason.equals("ProgressDeadlineExceeded") ? "False" : "True")
-                    .withReason(reason)
-                    .withMessage(message)
-                    .build())
-            .build());
-    client.apps().deployments().inNamespace(NAMESPACE).resource(d).updateStatus();
+    admin
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName(name)
+        .editStatus(
+            d -> {
+              d.setStatus(
+                  new DeploymentStatusBuilder()
+                      .withObservedGeneration(observedGeneration)
+                      .withReplicas(replicas)
+                      .withUpdatedReplicas(updated)
+                      .withReadyReplicas(available)
+                      .withAvailableReplicas(available)
+                      .withConditions(
+                          new DeploymentConditionBuilder()
+                              .withType("Progressing")
+                              .withStatus(
+                                  reason.equals("ProgressDeadlineExceeded") ? "False" : "True")
+                              .withReason(reason)
+                              .withMessage(message)
+                              .build())
+                      .build());
+              return d;
+            });
   }
 
-  private static void writeStatefulSetStatus(
+  private void writeStatefulSetStatus(
       String name, long observedGeneration, String current, String update, int updated, int ready) {
-    StatefulSet s = client.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
-    s.setStatus(
-        new StatefulSetStatusBuilder()
-            .withObservedGeneration(observedGeneration)
-            .withReplicas(3)
-            .withCurrentRevision(current)
-            .withUpdateRevision(update)
-            .withUpdatedReplicas(updated)
-            .withReadyReplicas(ready)
-            .build());
-    client.apps().statefulSets().inNamespace(NAMESPACE).resource(s).updateStatus();
+    admin
+        .apps()
+        .statefulSets()
+        .inNamespace(namespace)
+        .withName(name)
+        .editStatus(
+            s -> {
+              s.setStatus(
+                  new StatefulSetStatusBuilder()
+                      .withObservedGeneration(observedGeneration)
+                      .withReplicas(3)
+                      .withCurrentRevision(current)
+                      .withUpdateRevision(update)
+                      .withUpdatedReplicas(updated)
+                      .withReadyReplicas(ready)
+                      .build());
+              return s;
+            });
   }
 
-  private static void writeDaemonSetStatus(
+  private void writeDaemonSetStatus(
       String name, long observedGeneration, int desired, int updated, int available) {
-    DaemonSet d = client.apps().daemonSets().inNamespace(NAMESPACE).withName(name).get();
-    d.setStatus(
-        new DaemonSetStatusBuilder()
-            .withObservedGeneration(observedGeneration)
-            .withDesiredNumberScheduled(desired)
-            .withUpdatedNumberScheduled(updated)
-            .withNumberAvailable(available)
-            .build());
-    client.apps().daemonSets().inNamespace(NAMESPACE).resource(d).updateStatus();
+    admin
+        .apps()
+        .daemonSets()
+        .inNamespace(namespace)
+        .withName(name)
+        .editStatus(
+            d -> {
+              d.setStatus(
+                  new DaemonSetStatusBuilder()
+                      .withObservedGeneration(observedGeneration)
+                      .withDesiredNumberScheduled(desired)
+                      .withCurrentNumberScheduled(desired)
+                      .withUpdatedNumberScheduled(updated)
+                      .withNumberAvailable(available)
+                      .withNumberReady(available)
+                      .build());
+              return d;
+            });
   }
 }

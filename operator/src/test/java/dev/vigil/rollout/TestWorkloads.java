@@ -26,23 +26,35 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Workloads of each kind in the mock API server: a "proxy" sidecar first and the "web" container
- * second (so that JSON pointers use a non-zero index), 3 replicas where that applies.
+ * Workloads of each kind on a real API server, in one namespace, created as cluster admin (set-up
+ * only): a "proxy" sidecar first and the "web" container second (so that JSON pointers use a
+ * non-zero index), a "migrate" init container, 3 replicas where that applies.
  */
 final class TestWorkloads {
 
-  static final String NAMESPACE = "shop";
-
   private final KubernetesClient client;
+  private final String namespace;
+  private int replicas = 3;
 
-  TestWorkloads(KubernetesClient client) {
-    this.client = client;
+  TestWorkloads(KubernetesClient admin, String namespace) {
+    this.client = admin;
+    this.namespace = namespace;
+  }
+
+  String namespace() {
+    return namespace;
+  }
+
+  /** Deployments and StatefulSets built from now on get this many replicas (3 unless set). */
+  TestWorkloads replicas(int count) {
+    this.replicas = count;
+    return this;
   }
 
   /**
    * Creates a workload and returns it as read back.
    *
-   * @param templateAnnotations pod-template annotations; null leaves a CronJob's template without
+   * @param templateAnnotations pod-template annotations; null sends a CronJob's template without
    *     metadata at all
    */
   Workload create(
@@ -52,9 +64,28 @@ final class TestWorkloads {
       String pullPolicy,
       Map<String, String> templateAnnotations,
       Map<String, String> annotations) {
+    client.resource(build(kind, name, image, pullPolicy, templateAnnotations, annotations)).create();
+    return read(kind, name);
+  }
+
+  /** Applies the workload server-side as {@code fieldManager} would (a GitOps tool), forcing conflicts. */
+  Workload apply(WorkloadKind kind, String name, String image, String fieldManager) {
+    client.resource(build(kind, name, image, "IfNotPresent", Map.of("team", "shop"), null))
+        .fieldManager(fieldManager).forceConflicts().serverSideApply();
+    return read(kind, name);
+  }
+
+  /** The workload as sent to the API server. */
+  HasMetadata build(
+      WorkloadKind kind,
+      String name,
+      String image,
+      String pullPolicy,
+      Map<String, String> templateAnnotations,
+      Map<String, String> annotations) {
     ObjectMeta meta =
         new ObjectMetaBuilder()
-            .withNamespace(NAMESPACE)
+            .withNamespace(namespace)
             .withName(name)
             .withAnnotations(annotations)
             .build();
@@ -77,6 +108,8 @@ final class TestWorkloads {
                     .withImage(image)
                     .withImagePullPolicy(pullPolicy)
                     .build())
+            // A Job's pods must not restart forever; the other kinds' must.
+            .withRestartPolicy(kind == WorkloadKind.CronJob ? "OnFailure" : "Always")
             .build();
     ObjectMeta templateMeta =
         templateAnnotations == null && kind == WorkloadKind.CronJob
@@ -86,13 +119,12 @@ final class TestWorkloads {
                 .withAnnotations(templateAnnotations)
                 .build();
     PodTemplateSpec template = new PodTemplateSpec(templateMeta, pod);
-    HasMetadata resource =
-        switch (kind) {
+    return switch (kind) {
           case Deployment ->
               new DeploymentBuilder()
                   .withMetadata(meta)
                   .withNewSpec()
-                  .withReplicas(3)
+                  .withReplicas(replicas)
                   .withSelector(selector)
                   .withTemplate(template)
                   .endSpec()
@@ -101,7 +133,7 @@ final class TestWorkloads {
               new StatefulSetBuilder()
                   .withMetadata(meta)
                   .withNewSpec()
-                  .withReplicas(3)
+                  .withReplicas(replicas)
                   .withServiceName(name)
                   .withSelector(selector)
                   .withTemplate(template)
@@ -129,8 +161,6 @@ final class TestWorkloads {
                   .build();
           case Job, Pod -> throw new IllegalArgumentException(kind.toString());
         };
-    client.resource(resource).create();
-    return read(kind, name);
   }
 
   Workload create(WorkloadKind kind, String name, String image, String pullPolicy) {
@@ -142,12 +172,12 @@ final class TestWorkloads {
     HasMetadata resource =
         switch (kind) {
           case Deployment ->
-              client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
+              client.apps().deployments().inNamespace(namespace).withName(name).get();
           case StatefulSet ->
-              client.apps().statefulSets().inNamespace(NAMESPACE).withName(name).get();
-          case DaemonSet -> client.apps().daemonSets().inNamespace(NAMESPACE).withName(name).get();
+              client.apps().statefulSets().inNamespace(namespace).withName(name).get();
+          case DaemonSet -> client.apps().daemonSets().inNamespace(namespace).withName(name).get();
           case CronJob ->
-              client.batch().v1().cronjobs().inNamespace(NAMESPACE).withName(name).get();
+              client.batch().v1().cronjobs().inNamespace(namespace).withName(name).get();
           case Job, Pod -> throw new IllegalArgumentException(kind.toString());
         };
     return new Workload(kind, resource, template(kind, resource).getSpec());

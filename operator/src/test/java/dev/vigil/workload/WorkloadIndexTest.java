@@ -12,8 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.api.WorkloadKind;
+import dev.vigil.testsupport.KubeApi;
+import dev.vigil.testsupport.OperatorInstall;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EphemeralContainerBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -26,149 +28,173 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Discovery and running digests against the fabric8 mock server in CRUD mode: workloads of
- * every kind in four namespaces, a Deployment mid-rollout, revision-labelled StatefulSet and
- * DaemonSet pods, CronJob runs, a bare pod with init and ephemeral containers, and imageIDs in
- * every shape the runtimes write.
+ * Discovery and running digests on a real API server (no controllers: the test creates what the
+ * controllers would, with real owner uids, and plays the kubelet through the pod status
+ * subresource): workloads of every kind in four namespaces of their own, a Deployment
+ * mid-rollout, revision-labelled StatefulSet and DaemonSet pods, CronJob runs, a bare pod with
+ * init and ephemeral containers, and imageIDs in every shape the runtimes write. The index runs
+ * as Vigil's ServiceAccount with the shipped read-only RBAC.
  */
-@EnableKubernetesMockClient(crud = true)
 class WorkloadIndexTest {
 
-  static KubernetesClient client;
+  static KubeApi api;
+  static KubernetesClient admin;
+  static KubernetesClient operator;
   static WorkloadIndex index;
 
-  static final Set<String> ALL = Set.of("shop", "payments", "sandbox", "other");
+  /** Logical namespace name (as the assertions spell it) to the real, unique one. */
+  static final Map<String, String> NS = new LinkedHashMap<>();
+  static Set<String> all;
   static final String WEB_1 = "registry.example.com/shop/web:1.0";
   static final String WEB_2 = "registry.example.com/shop/web:2.0";
   static final String MIGRATE_2 = "registry.example.com/shop/migrate:2.0";
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
+  static String ns(String logical) {
+    return NS.get(logical);
+  }
+
   @BeforeAll
   static void buildClusterAndStartIndex() throws Exception {
-    TestCluster c = new TestCluster(client);
-    c.namespace("shop", Map.of("team", "shop", "env", "prod"));
-    c.namespace("payments", Map.of("team", "payments", "env", "prod"));
-    c.namespace("sandbox", Map.of("env", "dev"));
-    c.namespace("other", Map.of());
+    api = KubeApi.shared();
+    admin = api.admin();
+    TestCluster c = new TestCluster(api);
+    NS.put("shop", c.namespace("shop", Map.of("team", "shop", "env", "prod")));
+    NS.put("payments", c.namespace("payments", Map.of("team", "payments", "env", "prod")));
+    NS.put("sandbox", c.namespace("sandbox", Map.of("env", "dev")));
+    NS.put("other", c.namespace("other", Map.of()));
+    all = Set.copyOf(NS.values());
+    String shop = ns("shop");
 
-    // shop/web: mid-rollout from web:1.0 (revision 9) to web:2.0 (revision 10).
-    Deployment web = c.create(new DeploymentBuilder()
-        .withNewMetadata().withNamespace("shop").withName("web")
+    // shop/web: mid-rollout from web:1.0 (revision 9) to web:2.0 (revision 10), applied by kubectl.
+    Deployment web = admin.resource(new DeploymentBuilder()
+        .withNewMetadata().withNamespace(shop).withName("web")
         .withLabels(Map.of("app", "web", "tier", "front"))
         .withAnnotations(Map.of(LAST_APPLIED, "{\"kind\":\"Deployment\",\"spec\":{}}", "owner", "team-shop"))
-        .addNewManagedField().withManager("kubectl").withOperation("Apply").endManagedField()
         .endMetadata()
-        .withNewSpec().withNewTemplate().withNewSpec()
+        .withNewSpec().withNewSelector().withMatchLabels(TestCluster.selectorOf("web")).endSelector()
+        .withNewTemplate().withNewMetadata().withLabels(TestCluster.selectorOf("web")).endMetadata().withNewSpec()
         .addNewContainer().withName("app").withImage(WEB_2).endContainer()
         .addNewInitContainer().withName("migrate").withImage(MIGRATE_2).endInitContainer()
-        .endSpec().endTemplate().endSpec().build());
-    ReplicaSet web9 = c.replicaSet("shop", "web-9", web, "9", WEB_1);
-    ReplicaSet web10 = c.replicaSet("shop", "web-10", web, "10", WEB_2);
+        .endSpec().endTemplate().endSpec().build()).fieldManager("kubectl").serverSideApply();
+    ReplicaSet web9 = c.replicaSet(shop, "web-9", web, "9", WEB_1);
+    ReplicaSet web10 = c.replicaSet(shop, "web-10", web, "10", WEB_2);
     Map<String, String> webPodLabels = Map.of("app", "web", "tier", "front");
-    c.pod("shop", "web-9-a", web9, webPodLabels, WEB_1, "registry.example.com/shop/web@" + D1, true);
-    c.pod("shop", "web-9-b", web9, webPodLabels, WEB_1, "registry.example.com/shop/web@" + D1, true);
-    c.create(webPod("web-10-a", web10, "registry.example.com/shop/web@" + D2,
-        "registry.example.com/shop/migrate@" + D4, true));
-    c.create(webPod("web-10-b", web10, "docker-pullable://registry.example.com/shop/web@" + D3, null, false));
-    c.create(webPod("web-10-c", web10, "docker-pullable://registry.example.com/shop/web@" + D3, null, false));
+    c.pod(shop, "web-9-a", web9, webPodLabels, WEB_1, "registry.example.com/shop/web@" + D1, true);
+    c.pod(shop, "web-9-b", web9, webPodLabels, WEB_1, "registry.example.com/shop/web@" + D1, true);
+    webPod(c, "web-10-a", web10, "registry.example.com/shop/web@" + D2, "registry.example.com/shop/migrate@" + D4,
+        true);
+    webPod(c, "web-10-b", web10, "docker-pullable://registry.example.com/shop/web@" + D3, null, false);
+    webPod(c, "web-10-c", web10, "docker-pullable://registry.example.com/shop/web@" + D3, null, false);
 
     // shop/db: the pod with the update revision runs D5; the one of the old revision D6.
-    StatefulSet db = c.statefulSet("shop", "db", Map.of("app", "db"), "postgres:16", "db-7f9");
-    c.pod("shop", "db-0", db, Map.of(CurrentRevisionPods.CONTROLLER_REVISION_HASH, "db-7f9"),
+    StatefulSet db = c.statefulSet(shop, "db", Map.of("app", "db"), "postgres:16", "db-7f9");
+    c.pod(shop, "db-0", db, Map.of(CurrentRevisionPods.CONTROLLER_REVISION_HASH, "db-7f9"),
         "postgres:16", "docker.io/library/postgres@" + D5, true);
-    c.pod("shop", "db-1", db, Map.of(CurrentRevisionPods.CONTROLLER_REVISION_HASH, "db-6c1"),
+    c.pod(shop, "db-1", db, Map.of(CurrentRevisionPods.CONTROLLER_REVISION_HASH, "db-6c1"),
         "postgres:16", "docker.io/library/postgres@" + D6, true);
 
     // shop/agent: current pods report only image ids (Docker's and containerd's); an old one a digest.
-    DaemonSet agent = c.daemonSet("shop", "agent", Map.of("app", "agent"), "registry.example.com/ops/agent:5", "3");
-    c.pod("shop", "agent-x", agent, Map.of(CurrentRevisionPods.POD_TEMPLATE_GENERATION, "3"),
+    DaemonSet agent = c.daemonSet(shop, "agent", Map.of("app", "agent"), "registry.example.com/ops/agent:5", 2);
+    String current = TestCluster.templateGeneration(agent);
+    String previous = String.valueOf(Long.parseLong(current) - 1);
+    c.pod(shop, "agent-x", agent, Map.of(CurrentRevisionPods.POD_TEMPLATE_GENERATION, current),
         "registry.example.com/ops/agent:5", "docker://" + D4, true);
-    c.pod("shop", "agent-z", agent, Map.of(CurrentRevisionPods.POD_TEMPLATE_GENERATION, "3"),
+    c.pod(shop, "agent-z", agent, Map.of(CurrentRevisionPods.POD_TEMPLATE_GENERATION, current),
         "registry.example.com/ops/agent:5", D5, true);
-    c.pod("shop", "agent-y", agent, Map.of(CurrentRevisionPods.POD_TEMPLATE_GENERATION, "2"),
+    c.pod(shop, "agent-y", agent, Map.of(CurrentRevisionPods.POD_TEMPLATE_GENERATION, previous),
         "registry.example.com/ops/agent:5", "docker-pullable://registry.example.com/ops/agent@" + D1, true);
-    DaemonSet logger = c.daemonSet("shop", "logger", Map.of("app", "logger"), "fluent/fluent-bit:3.1", "2");
-    c.pod("shop", "logger-x", logger, Map.of(CurrentRevisionPods.POD_TEMPLATE_GENERATION, "2"),
+    DaemonSet logger = c.daemonSet(shop, "logger", Map.of("app", "logger"), "fluent/fluent-bit:3.1", 1);
+    c.pod(shop, "logger-x", logger,
+        Map.of(CurrentRevisionPods.POD_TEMPLATE_GENERATION, TestCluster.templateGeneration(logger)),
         "fluent/fluent-bit:3.1", "docker-pullable://fluent/fluent-bit@" + D6, true);
 
     // shop/nightly: the newer Job (created later, though its name sorts first) ran D2.
-    CronJob nightly = c.cronJob("shop", "nightly", Map.of("app", "nightly"), "registry.example.com/shop/report:1");
-    Job older = c.job("shop", "nightly-29000001", Map.of(), nightly, "registry.example.com/shop/report:1");
-    c.pod("shop", "nightly-29000001-p", older, Map.of(), "registry.example.com/shop/report:1",
-        "registry.example.com/shop/report@" + D1, false);
+    CronJob nightly = c.cronJob(shop, "nightly", Map.of("app", "nightly"), "registry.example.com/shop/report:1");
+    Job older = c.job(shop, "nightly-29000001", Map.of(), nightly, "registry.example.com/shop/report:1");
+    c.completedPod(shop, "nightly-29000001-p", older, "registry.example.com/shop/report:1",
+        "registry.example.com/shop/report@" + D1);
     Thread.sleep(1100); // creation timestamps have one-second resolution
-    Job newer = c.job("shop", "nightly-29000000", Map.of(), nightly, "registry.example.com/shop/report:1");
-    c.pod("shop", "nightly-29000000-p", newer, Map.of(), "registry.example.com/shop/report:1",
-        "registry.example.com/shop/report@" + D2, false);
+    Job newer = c.job(shop, "nightly-29000000", Map.of(), nightly, "registry.example.com/shop/report:1");
+    c.completedPod(shop, "nightly-29000000-p", newer, "registry.example.com/shop/report:1",
+        "registry.example.com/shop/report@" + D2);
 
-    Job seed = c.job("shop", "seed", Map.of("app", "seed"), null, "registry.example.com/shop/seed:1");
-    c.pod("shop", "seed-p", seed, Map.of("app", "seed"), "registry.example.com/shop/seed:1",
-        "registry.example.com/shop/seed@" + D3, false);
+    Job seed = c.job(shop, "seed", Map.of("app", "seed"), null, "registry.example.com/shop/seed:1");
+    c.completedPod(shop, "seed-p", seed, "registry.example.com/shop/seed:1", "registry.example.com/shop/seed@" + D3);
 
-    c.create(debugPod());
+    debugPod(shop);
 
     // A bare ReplicaSet is no Vigil workload, and neither are its pods.
-    ReplicaSet legacy = c.replicaSet("shop", "legacy", null, "1", "nginx:1.25");
-    c.pod("shop", "legacy-p", legacy, Map.of("app", "web"), "nginx:1.25", "docker.io/library/nginx@" + D1, true);
+    ReplicaSet legacy = c.replicaSet(shop, "legacy", null, "1", "nginx:1.25");
+    c.pod(shop, "legacy-p", legacy, Map.of("app", "web"), "nginx:1.25", "docker.io/library/nginx@" + D1, true);
 
-    Deployment api = c.create(new DeploymentBuilder()
-        .withNewMetadata().withNamespace("payments").withName("api")
+    String payments = ns("payments");
+    c.create(new DeploymentBuilder()
+        .withNewMetadata().withNamespace(payments).withName("api")
         .withLabels(Map.of("app", "api", "tier", "back")).endMetadata()
-        .withNewSpec().withNewTemplate().withNewSpec()
+        .withNewSpec().withNewSelector().withMatchLabels(TestCluster.selectorOf("api")).endSelector()
+        .withNewTemplate().withNewMetadata().withLabels(TestCluster.selectorOf("api")).endMetadata().withNewSpec()
         .addNewContainer().withName("app").withImage("registry.example.com/payments/api:3.1").endContainer()
         .addNewContainer().withName("sidecar").withImage("envoyproxy/envoy").endContainer()
         .endSpec().endTemplate().endSpec().build());
-    CronJob settle = c.cronJob("payments", "settle", Map.of("app", "settle"), "registry.example.com/payments/settle:1");
-    c.job("payments", "settle-1", Map.of("app", "settle"), settle, "registry.example.com/payments/settle:1");
+    CronJob settle = c.cronJob(payments, "settle", Map.of("app", "settle"), "registry.example.com/payments/settle:1");
+    c.job(payments, "settle-1", Map.of("app", "settle"), settle, "registry.example.com/payments/settle:1");
 
-    c.deployment("sandbox", "web", Map.of("app", "web"), "nginx:1.27");
-    c.pod("sandbox", "scratch", null, Map.of("app", "web"), "nginx:1.27", null, false);
+    c.deployment(ns("sandbox"), "web", Map.of("app", "web"), "nginx:1.27");
+    c.pod(ns("sandbox"), "scratch", null, Map.of("app", "web"), "nginx:1.27", null, false);
 
-    StatefulSet cache = c.statefulSet("other", "cache", Map.of("app", "cache", "tier", "back"), "redis:7", null);
-    c.pod("other", "cache-0", cache, Map.of(CurrentRevisionPods.CONTROLLER_REVISION_HASH, "cache-1"),
+    StatefulSet cache = c.statefulSet(ns("other"), "cache", Map.of("app", "cache", "tier", "back"), "redis:7", null);
+    c.pod(ns("other"), "cache-0", cache, Map.of(CurrentRevisionPods.CONTROLLER_REVISION_HASH, "cache-1"),
         "redis:7", "docker.io/library/redis@" + D1, true);
 
-    index = new WorkloadIndex(client);
-    index.startAndAwaitSync(Duration.ofSeconds(30));
+    String operatorNamespace = api.createNamespace("workload-index-op");
+    operator = OperatorInstall.apply(api, operatorNamespace, OperatorInstall.Overlay.DEFAULT).client();
+    index = new WorkloadIndex(operator, all);
+    index.startAndAwaitSync(Duration.ofSeconds(60));
   }
 
-  private static Pod webPod(String name, ReplicaSet rs, String appImageId, String initImageId, boolean ready) {
-    Pod pod = TestCluster.podObject("shop", name, rs, Map.of("app", "web", "tier", "front"), WEB_2, appImageId, ready);
-    pod.getSpec().getInitContainers().add(new ContainerBuilder()
-        .withName("migrate").withImage(MIGRATE_2).build());
+  private static void webPod(TestCluster c, String name, ReplicaSet rs, String appImageId, String initImageId,
+      boolean ready) {
+    Pod pod = TestCluster.podWithoutStatus(ns("shop"), name, rs, Map.of("app", "web", "tier", "front"), WEB_2);
+    pod.getSpec().getInitContainers().add(new ContainerBuilder().withName("migrate").withImage(MIGRATE_2).build());
+    Map<String, String> ids = new HashMap<>();
+    ids.put("app", appImageId);
     if (initImageId != null) {
-      pod.getStatus().getInitContainerStatuses().add(new ContainerStatusBuilder()
-          .withName("migrate").withImage(MIGRATE_2).withImageID(initImageId).build());
+      ids.put("migrate", initImageId);
     }
-    return pod;
+    Kubelet.run(admin, c.create(pod), ids, ready);
   }
 
-  private static Pod debugPod() {
-    return new PodBuilder()
-        .withNewMetadata().withNamespace("shop").withName("debug").withLabels(Map.of("app", "debug")).endMetadata()
+  /** A bare pod; its ephemeral container is added as kubectl debug adds one (a subresource). */
+  private static void debugPod(String namespace) {
+    Pod pod = admin.resource(new PodBuilder()
+        .withNewMetadata().withNamespace(namespace).withName("debug").withLabels(Map.of("app", "debug")).endMetadata()
         .withNewSpec()
         .addNewContainer().withName("shell").withImage("busybox:1.36").withImagePullPolicy("Always").endContainer()
         .addNewInitContainer().withName("setup").withImage("busybox:1.36").endInitContainer()
-        .addNewEphemeralContainer().withName("probe").withImage("nicolaka/netshoot:v0.13").endEphemeralContainer()
-        .endSpec()
-        .withNewStatus()
-        .addNewContainerStatus().withName("shell").withImageID("docker-pullable://busybox@" + D1).endContainerStatus()
-        .addNewInitContainerStatus().withName("setup").withImageID("docker.io/library/busybox@" + D2)
-        .endInitContainerStatus()
-        .addNewEphemeralContainerStatus().withName("probe").withImageID("docker.io/nicolaka/netshoot@" + D3)
-        .endEphemeralContainerStatus()
-        .addNewCondition().withType("Ready").withStatus("True").endCondition()
-        .endStatus().build();
+        .endSpec().build()).create();
+    pod = admin.pods().inNamespace(namespace).withName("debug").ephemeralContainers().edit(p -> {
+      p.getSpec().getEphemeralContainers().add(new EphemeralContainerBuilder()
+          .withName("probe").withImage("nicolaka/netshoot:v0.13").build());
+      return p;
+    });
+    Kubelet.run(admin, pod, Map.of(
+        "shell", "docker-pullable://busybox@" + D1,
+        "setup", "docker.io/library/busybox@" + D2,
+        "probe", "docker.io/nicolaka/netshoot@" + D3), true);
   }
 
   @AfterAll
@@ -176,15 +202,43 @@ class WorkloadIndexTest {
     if (index != null) {
       index.close();
     }
+    if (operator != null) {
+      operator.close();
+    }
   }
 
+  /** "namespace/Kind/name" with the logical namespace name. */
   private static List<String> names(List<Workload> workloads) {
-    return workloads.stream().map(w -> w.namespace() + "/" + w.kind() + "/" + w.name()).toList();
+    return workloads.stream().map(w -> logical(w.namespace()) + "/" + w.kind() + "/" + w.name()).toList();
   }
 
-  private static List<String> images(WorkloadKind kind, String ns, String name) {
-    Workload workload = index.workload(kind, ns, name).orElseThrow();
-    return index.images(workload).stream()
+  private static String logical(String namespace) {
+    return NS.entrySet().stream().filter(e -> e.getValue().equals(namespace)).map(Map.Entry::getKey)
+        .findFirst().orElse(namespace);
+  }
+
+  /** The index's namespaces among this test's, by logical name (other tests' namespaces ignored). */
+  private static Set<String> namespaces(WorkloadIndex in, LabelSelector selector) {
+    return in.namespaces(selector).stream().filter(all::contains).map(WorkloadIndexTest::logical)
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private static List<Workload> workloads(WorkloadIndex in, Set<String> logicalNamespaces, LabelSelector selector) {
+    return in.workloads(logicalNamespaces.stream().map(n -> NS.getOrDefault(n, n)).collect(Collectors.toSet()),
+        selector);
+  }
+
+  private static List<Workload> workloads(LabelSelector selector) {
+    return workloads(index, NS.keySet(), selector);
+  }
+
+  private static List<String> images(WorkloadKind kind, String logicalNamespace, String name) {
+    return images(index, kind, logicalNamespace, name);
+  }
+
+  private static List<String> images(WorkloadIndex in, WorkloadKind kind, String logicalNamespace, String name) {
+    Workload workload = in.workload(kind, ns(logicalNamespace), name).orElseThrow();
+    return in.images(workload).stream()
         .map(i -> i.containerType() + " " + i.container() + " " + i.reference() + " " + i.imagePullPolicy()
             + " " + i.digest())
         .toList();
@@ -220,57 +274,58 @@ class WorkloadIndexTest {
             "shop/CronJob/nightly",
             "shop/Job/seed",
             "shop/Pod/debug"),
-        names(index.workloads(ALL, null)));
+        names(workloads(null)));
   }
 
   @Test
   void workloadsOnlyFromTheNamespacesAsked() {
     assertEquals(List.of("payments/Deployment/api", "payments/CronJob/settle"),
-        names(index.workloads(Set.of("payments", "missing"), null)));
+        names(workloads(index, Set.of("payments", "missing"), null)));
   }
 
   @Test
   void workloadSelectorWithInMatchesWorkloadLabelsNotPodLabels() {
     assertEquals(List.of("sandbox/Deployment/web", "sandbox/Pod/scratch", "shop/Deployment/web"),
-        names(index.workloads(ALL, expressions("app In web"))));
+        names(workloads(expressions("app In web"))));
   }
 
   @Test
   void workloadSelectorWithExistsAndNotIn() {
     assertEquals(List.of("other/StatefulSet/cache", "shop/Deployment/web"),
-        names(index.workloads(ALL, expressions("tier Exists", "app NotIn api"))));
+        names(workloads(expressions("tier Exists", "app NotIn api"))));
   }
 
   @Test
   void workloadSelectorWithMatchLabelsAndDoesNotExist() {
     LabelSelector selector = expressions("tier DoesNotExist");
     selector.setMatchLabels(Map.of("app", "web"));
-    assertEquals(List.of("sandbox/Deployment/web", "sandbox/Pod/scratch"), names(index.workloads(ALL, selector)));
+    assertEquals(List.of("sandbox/Deployment/web", "sandbox/Pod/scratch"), names(workloads(selector)));
   }
 
   @Test
   void invalidWorkloadSelectorIsRejected() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> index.workloads(ALL, expressions("app In")));
+        () -> workloads(expressions("app In")));
     assertEquals("invalid label selector: operator In on key \"app\" needs values", e.getMessage());
   }
 
   @Test
   void namespacesBySelector() {
-    assertEquals(Set.of("other", "payments", "sandbox", "shop"), index.namespaces(null));
+    assertEquals(all, index.namespaces(null), "only the watched ones");
+    assertEquals(Set.of("other", "payments", "sandbox", "shop"), namespaces(index, null));
     assertEquals(Set.of("payments", "shop"),
-        index.namespaces(new LabelSelectorBuilder().withMatchLabels(Map.of("env", "prod")).build()));
-    assertEquals(Set.of("other", "sandbox"), index.namespaces(expressions("env NotIn prod")));
-    assertEquals(Set.of("other"), index.namespaces(expressions("env DoesNotExist")));
-    assertEquals(Set.of("payments", "sandbox", "shop"), index.namespaces(expressions("env In dev,prod")));
+        namespaces(index, new LabelSelectorBuilder().withMatchLabels(Map.of("env", "prod")).build()));
+    assertEquals(Set.of("other", "sandbox"), namespaces(index, expressions("env NotIn prod")));
+    assertEquals(Set.of("other"), namespaces(index, expressions("env DoesNotExist")));
+    assertEquals(Set.of("payments", "sandbox", "shop"), namespaces(index, expressions("env In dev,prod")));
   }
 
   @Test
   void workloadLookupFindsOnlyWorkloadsOfTheirOwn() {
-    assertTrue(index.workload(WorkloadKind.Job, "shop", "seed").isPresent());
-    assertFalse(index.workload(WorkloadKind.Job, "payments", "settle-1").isPresent(), "owned by a CronJob");
-    assertFalse(index.workload(WorkloadKind.Pod, "shop", "web-10-a").isPresent(), "owned by a ReplicaSet");
-    assertFalse(index.workload(WorkloadKind.Deployment, "shop", "nope").isPresent());
+    assertTrue(index.workload(WorkloadKind.Job, ns("shop"), "seed").isPresent());
+    assertFalse(index.workload(WorkloadKind.Job, ns("payments"), "settle-1").isPresent(), "owned by a CronJob");
+    assertFalse(index.workload(WorkloadKind.Pod, ns("shop"), "web-10-a").isPresent(), "owned by a ReplicaSet");
+    assertFalse(index.workload(WorkloadKind.Deployment, ns("shop"), "nope").isPresent());
   }
 
   @Test
@@ -342,11 +397,12 @@ class WorkloadIndexTest {
 
   @Test
   void cachedObjectsLoseManagedFieldsAndLastAppliedConfiguration() {
-    Deployment onServer = client.apps().deployments().inNamespace("shop").withName("web").get();
-    assertEquals(1, onServer.getMetadata().getManagedFields().size(), "the server copy has them");
+    Deployment onServer = admin.apps().deployments().inNamespace(ns("shop")).withName("web").get();
+    assertTrue(onServer.getMetadata().getManagedFields().stream().anyMatch(f -> "kubectl".equals(f.getManager())),
+        "the server copy has them");
     assertTrue(onServer.getMetadata().getAnnotations().containsKey(LAST_APPLIED));
 
-    Workload cached = index.workload(WorkloadKind.Deployment, "shop", "web").orElseThrow();
+    Workload cached = index.workload(WorkloadKind.Deployment, ns("shop"), "web").orElseThrow();
     assertTrue(cached.resource().getMetadata().getManagedFields() == null
         || cached.resource().getMetadata().getManagedFields().isEmpty());
     assertEquals(Map.of("owner", "team-shop"), cached.resource().getMetadata().getAnnotations());
@@ -355,15 +411,29 @@ class WorkloadIndexTest {
 
   @Test
   void indexOverANamespaceSetAnswersOnlyForThoseNamespaces() {
-    try (WorkloadIndex scoped = new WorkloadIndex(client, Set.of("sandbox", "shop"))) {
-      scoped.startAndAwaitSync(Duration.ofSeconds(30));
-      assertEquals(Set.of("sandbox", "shop"), scoped.namespaces(null));
+    try (WorkloadIndex scoped = new WorkloadIndex(operator, Set.of(ns("sandbox"), ns("shop")))) {
+      scoped.startAndAwaitSync(Duration.ofSeconds(60));
+      assertEquals(Set.of(ns("sandbox"), ns("shop")), scoped.namespaces(null));
       assertEquals(Set.of("shop"),
-          scoped.namespaces(new LabelSelectorBuilder().withMatchLabels(Map.of("env", "prod")).build()));
+          namespaces(scoped, new LabelSelectorBuilder().withMatchLabels(Map.of("env", "prod")).build()));
       assertEquals(List.of("sandbox/Deployment/web", "sandbox/Pod/scratch"),
-          names(scoped.workloads(Set.of("payments", "sandbox"), null)));
-      Workload web = scoped.workload(WorkloadKind.Deployment, "shop", "web").orElseThrow();
+          names(workloads(scoped, Set.of("payments", "sandbox"), null)));
+      Workload web = scoped.workload(WorkloadKind.Deployment, ns("shop"), "web").orElseThrow();
       assertEquals(D2, scoped.images(web).get(0).digest());
+    }
+  }
+
+  @Test
+  void indexOverAllNamespacesAnswersTheSameForTheseNamespaces() {
+    // Other test classes' objects share this API server: only this test's namespaces are compared.
+    try (WorkloadIndex cluster = new WorkloadIndex(operator)) {
+      cluster.startAndAwaitSync(Duration.ofSeconds(60));
+      assertEquals(Set.of("other", "payments", "sandbox", "shop"), namespaces(cluster, null));
+      assertEquals(names(workloads(null)), names(workloads(cluster, NS.keySet(), null)));
+      assertEquals(images(WorkloadKind.Deployment, "shop", "web"),
+          images(cluster, WorkloadKind.Deployment, "shop", "web"));
+      assertEquals(images(WorkloadKind.DaemonSet, "shop", "logger"),
+          images(cluster, WorkloadKind.DaemonSet, "shop", "logger"));
     }
   }
 }
