@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -230,8 +229,14 @@ public final class VigilOperator implements AutoCloseable {
     } catch (RuntimeException e) {
       return "GET /version: " + rootCause(e);
     }
-    Map<String, ?> unhealthy = operator.getRuntimeInfo().unhealthyEventSources();
-    return unhealthy.isEmpty() ? null : "watches not running for " + new TreeSet<>(unhealthy.keySet());
+    // JOSDK maps every controller to its unhealthy event sources, healthy ones to an empty map.
+    TreeSet<String> unhealthy = new TreeSet<>();
+    operator.getRuntimeInfo().unhealthyEventSources().forEach((controller, sources) -> {
+      if (!sources.isEmpty()) {
+        unhealthy.add(controller);
+      }
+    });
+    return unhealthy.isEmpty() ? null : "watches not running for " + unhealthy;
   }
 
   private static String rootCause(Throwable e) {
