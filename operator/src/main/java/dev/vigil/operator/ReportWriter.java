@@ -138,12 +138,14 @@ public final class ReportWriter {
     if (StatusDiff.same(existing.getStatus(), wanted)) {
       return false;
     }
-    client.resources(ImageReport.class).inNamespace(workload.namespace())
+    ImageReport written = client.resources(ImageReport.class).inNamespace(workload.namespace())
         .withName(existing.getMetadata().getName())
         .editStatus(r -> {
           r.setStatus(withUpdate(r.getStatus(), update, upToDate, reason, message));
           return r;
         });
+    // vigil_image_update_available follows status.update now, not at the container's next scan.
+    metrics.update(written);
     return true;
   }
 
