@@ -139,7 +139,7 @@ class OperatorOnControlPlaneIT {
     }
   }
 
-  // --- 1. reports, conditions, printer columns, metrics -----------------------------------
+  // --- reports, conditions, printer columns, metrics -----------------------------------------
 
   @Test
   @Order(1)
@@ -221,7 +221,7 @@ class OperatorOnControlPlaneIT {
         && l.endsWith(" 1.0")), metrics);
   }
 
-  // --- 3. no churn --------------------------------------------------------------------------
+  // --- no churn ------------------------------------------------------------------------------
 
   @Test
   @Order(2)
@@ -236,7 +236,7 @@ class OperatorOnControlPlaneIT {
         "Notify never touches the workload");
   }
 
-  // --- 2. garbage collection ------------------------------------------------------------------
+  // --- garbage collection ----------------------------------------------------------------------
 
   @Test
   @Order(3)
@@ -266,7 +266,7 @@ class OperatorOnControlPlaneIT {
     assertEquals(versions, reportVersions(ns), "a restarted operator rewrites nothing");
   }
 
-  // --- 4. rollout -------------------------------------------------------------------------------
+  // --- rollouts --------------------------------------------------------------------------------
 
   @Test
   @Order(4)
@@ -308,8 +308,6 @@ class OperatorOnControlPlaneIT {
     assertTrue(metrics().contains("vigil_redeploys_total{result=\"RolledOut\"} 1.0"), metrics());
   }
 
-  // --- 5. failed rollout --------------------------------------------------------------------------
-
   @Test
   @Order(5)
   void rolloutWhosePodsNeverBecomeReadyIsRolledBackExactlyAndNotRetried() throws Exception {
@@ -326,6 +324,14 @@ class OperatorOnControlPlaneIT {
     assertEquals(rebuild.digest(), update.history.get(update.history.size() - 1).to);
     assertEquals(RolloutPhase.RolledBack, RolloutAnnotation.read(deployment(s)).orElseThrow().phase());
     awaitEvent(s, "UpdateRolledBack", "Warning");
+    assertTrue(admin.v1().events().inNamespace(s.namespace()).list().getItems().stream().anyMatch(e ->
+        "UpdateRolledBack".equals(e.getReason()) && e.getMessage().contains("ProgressDeadlineExceeded")),
+        "the controller's verdict is the reason");
+    // The restored template is the original one to the byte: the controller takes the first
+    // ReplicaSet back (as revision 3) instead of making a third.
+    await().atMost(WAIT).untilAsserted(() -> assertEquals("3",
+        deployment(s).getMetadata().getAnnotations().get("deployment.kubernetes.io/revision")));
+    assertEquals(2, admin.apps().replicaSets().inNamespace(s.namespace()).list().getItems().size());
     long generation = deployment(s).getMetadata().getGeneration();
 
     // Every schedule run looks at the candidate again: it stays rolled back.
@@ -339,8 +345,6 @@ class OperatorOnControlPlaneIT {
     await().atMost(WAIT).untilAsserted(() -> assertEquals(1, deployment(s).getStatus().getAvailableReplicas(),
         "the old pods kept serving"));
   }
-
-  // --- 6. restart during a rollout -----------------------------------------------------------------
 
   @Test
   @Order(6)
