@@ -69,8 +69,7 @@ public final class TestBundleSigner {
    * inclusion proof and checkpoint) when {@code integratedTime} is not null.
    */
   public byte[] keyedDsse(KeyPair key, byte[] statement, Instant integratedTime) {
-    byte[] pae =
-        new SigstoreBundle.Envelope(SigstoreBundle.IN_TOTO_PAYLOAD_TYPE, statement, java.util.List.of()).pae();
+    byte[] pae = SigstoreBundle.Envelope.pae(SigstoreBundle.IN_TOTO_PAYLOAD_TYPE, statement);
     byte[] signature = TestSigstore.sign(key.getPrivate(), pae);
     ObjectNode bundle = JSON.createObjectNode();
     bundle.put("mediaType", MEDIA_TYPE);
