@@ -213,7 +213,7 @@ final class PublicKeys {
     if (key instanceof RSAPublicKey rsa) {
       return "RSA-" + rsa.getModulus().bitLength();
     }
-    return key.getAlgorithm();
+    return isEd25519(key) ? "Ed25519" : key.getAlgorithm();
   }
 
   private static List<String> algorithmsFor(PublicKey key) {

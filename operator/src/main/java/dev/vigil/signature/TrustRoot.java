@@ -307,7 +307,7 @@ final class TrustRoot {
   private static PublicKey ec(byte[] raw, int bits) {
     PublicKey key = PublicKeys.parseDer(raw);
     if (!(key instanceof ECPublicKey ec) || ec.getParams().getCurve().getField().getFieldSize() != bits) {
-      throw new IllegalArgumentException("found a " + PublicKeys.describe(key) + " key");
+      throw new IllegalArgumentException("it is a key of type " + PublicKeys.describe(key));
     }
     return key;
   }
@@ -315,17 +315,17 @@ final class TrustRoot {
   private static PublicKey ed25519(byte[] raw) {
     PublicKey key = PublicKeys.parseDer(raw);
     if (!PublicKeys.isEd25519(key)) {
-      throw new IllegalArgumentException("found a " + PublicKeys.describe(key) + " key");
+      throw new IllegalArgumentException("it is a key of type " + PublicKeys.describe(key));
     }
     return key;
   }
 
   private static PublicKey rsa(PublicKey key, int bits) {
     if (!(key instanceof RSAPublicKey rsa)) {
-      throw new IllegalArgumentException("found a " + PublicKeys.describe(key) + " key");
+      throw new IllegalArgumentException("it is a key of type " + PublicKeys.describe(key));
     }
     if (bits != 0 && rsa.getModulus().bitLength() != bits) {
-      throw new IllegalArgumentException("found an RSA-" + rsa.getModulus().bitLength() + " key");
+      throw new IllegalArgumentException("it is an RSA-" + rsa.getModulus().bitLength() + " key");
     }
     return key;
   }
