@@ -122,9 +122,12 @@ final class Rfc3161Timestamps {
       return generated;
     }
     if (reasons.isEmpty()) {
+      String signer =
+          token.getSID().getIssuer() == null
+              ? "a certificate it names by key identifier only"
+              : token.getSID().getIssuer() + " serial " + token.getSID().getSerialNumber();
       throw new VerificationFailure(
-          which + " was signed by " + token.getSID().getIssuer() + " serial "
-              + token.getSID().getSerialNumber() + ", which is not a timestamp authority of the trusted root");
+          which + " was signed by " + signer + ", which is not a timestamp authority of the trusted root");
     }
     throw new VerificationFailure(which + " does not verify: " + String.join("; ", reasons));
   }

@@ -276,6 +276,15 @@ class TrustRootTest {
   }
 
   @Test
+  void sctThatDoesNotVerifyWithTheKeyListedForItsLogIsRefused() throws Exception {
+    // the CT log keeps its id but the trusted root lists another key for it
+    SignatureCheck check = happyPathV01(TrustedRootSource.json(edited(PUBLIC_GOOD,
+        r -> at(r, "/ctlogs/1/publicKey").put("rawBytes", r.at("/tlogs/0/publicKey/rawBytes").asText()))));
+    assertEquals("certificate SCT does not verify with the key of CT log https://ctfe.sigstore.dev/2022",
+        check.reason());
+  }
+
+  @Test
   void timestampAuthorityValidityStartsInclusively() throws Exception {
     // rekor2-happy-path's timestamp was generated at 2025-06-12T12:02:20Z
     SignatureCheck atStart = rekor2HappyPath(edited(STAGING,
