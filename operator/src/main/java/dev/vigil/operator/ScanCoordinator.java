@@ -45,6 +45,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -93,6 +94,7 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
   private volatile boolean active;
+  private volatile boolean closing;
 
   public ScanCoordinator(io.fabric8.kubernetes.client.KubernetesClient client, WorkloadIndex workloads,
       PolicyIndex policies, ScheduleIndex schedules, PullSecretResolver pullSecrets, ImageSource registry,
@@ -125,11 +127,11 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
 
   /** Workload events: a new workload or image is scanned at once, not at the next run. */
   public void onWorkloadChange(WorkloadChange change) {
-    if (!active) {
+    if (!active || closing) {
       return;
     }
     if (change.type() == WorkloadChange.Type.Deleted) {
-      workers.execute(() -> reports.deleteAll(change.namespace(), change.kind().name(), change.name()));
+      submit(() -> reports.deleteAll(change.namespace(), change.kind().name(), change.name()));
       return;
     }
     workloads.workload(change.kind(), change.namespace(), change.name())
@@ -139,11 +141,19 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
 
   /** Policy changes re-judge every covered workload (cached analyses make this cheap). */
   public void onPolicyChange() {
-    if (!active) {
+    if (!active || closing) {
       return;
     }
-    workers.execute(() -> workloads.workloads(workloads.namespaces(null), null).stream()
+    submit(() -> workloads.workloads(workloads.namespaces(null), null).stream()
         .filter(schedules::covers).forEach(this::enqueue));
+  }
+
+  private void submit(Runnable task) {
+    try {
+      workers.execute(task);
+    } catch (RejectedExecutionException stopping) {
+      LOG.debug("not started: stopping");
+    }
   }
 
   /** One scheduled run over a schedule's scope; completes with the run's figures. */
@@ -190,12 +200,17 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
 
   private void enqueue(Workload workload) {
     String key = key(workload);
-    if (queued.add(key)) {
+    if (closing || !queued.add(key)) {
+      return;
+    }
+    try {
       workers.execute(() -> {
         queued.remove(key);
         workloads.workload(workload.kind(), workload.namespace(), workload.name())
             .ifPresent(w -> process(w, (d, o) -> {}));
       });
+    } catch (RejectedExecutionException stopping) {
+      queued.remove(key);
     }
   }
 
@@ -371,6 +386,12 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
 
   private void fail(Workload workload, ContainerImage image, Exception e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (closing || Thread.currentThread().isInterrupted()) {
+      // The operator is stopping: the scan did not fail, it was cut short; the next leader redoes it.
+      LOG.info("scan of {} {}/{} container {} stopped by shutdown: {}", workload.kind(), workload.namespace(),
+          workload.name(), image.container(), message);
+      return;
+    }
     LOG.warn("scan of {} {}/{} container {} failed: {}", workload.kind(), workload.namespace(),
         workload.name(), image.container(), message);
     try {
@@ -383,15 +404,21 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
     String key = key(workload) + "/" + image.container();
     int attempt = failures.merge(key, 1, Integer::sum);
     long delay = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(attempt - 1, 10));
-    retries.schedule(() -> enqueue(workload), delay, TimeUnit.MILLISECONDS);
+    try {
+      retries.schedule(() -> enqueue(workload), delay, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException stopping) {
+      LOG.debug("not retrying {}: stopping", key);
+    }
   }
 
   private static String key(Workload w) {
     return w.kind() + "/" + w.namespace() + "/" + w.name();
   }
 
+  /** Stops taking work: events, retries and runs that start from now on are ignored. */
   @Override
   public void close() {
+    closing = true;
     retries.shutdownNow();
   }
 }

@@ -24,7 +24,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -35,6 +37,9 @@ final class ScanLoop implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ScanLoop.class);
 
+  /** How long stopping waits for scans and update steps already running to write their results. */
+  static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(15);
+
   final ScanCoordinator coordinator;
   final PolicyIndex policies;
   final ScheduleIndex schedules;
@@ -44,7 +49,7 @@ final class ScanLoop implements AutoCloseable {
   final ScanMetrics scanMetrics;
   final PushRouter pushes;
   private final RolloutWatcher watcher;
-  private final ExecutorService workers;
+  private final ThreadPoolExecutor workers;
   private final ExecutorService layerReaders;
   private final ScheduledExecutorService timers;
 
@@ -62,7 +67,8 @@ final class ScanLoop implements AutoCloseable {
         .userAgent(scan.scanner())
         .clock(settings.clock())
         .build());
-    workers = Executors.newFixedThreadPool(scan.concurrency(), named("vigil-scan"));
+    workers = new ThreadPoolExecutor(scan.concurrency(), scan.concurrency(), 0L, TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(), named("vigil-scan"));
     layerReaders = Executors.newFixedThreadPool(Math.max(2, scan.concurrency()), named("vigil-layer"));
     timers = Executors.newScheduledThreadPool(1, named("vigil-timer"));
     ImageAnalyzer analyzer = new ImageAnalyzer(new LayerFactsCache(new LayerWalker(), scan.layerCacheBytes()),
@@ -154,10 +160,24 @@ final class ScanLoop implements AutoCloseable {
     };
   }
 
+  /**
+   * Stops scanning. Work not started yet is dropped; scans and update steps already running get
+   * {@link #DRAIN_TIMEOUT} to finish, so that a stopping operator neither leaves a half-recorded
+   * step behind nor records the interruption as a failed scan.
+   */
   @Override
   public void close() {
     coordinator.close();
     timers.shutdownNow();
+    workers.getQueue().clear();
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("scans still running after {} s; interrupting them", DRAIN_TIMEOUT.toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     workers.shutdownNow();
     layerReaders.shutdownNow();
     policies.close();
