@@ -94,7 +94,7 @@ final class ClusterFixture {
     Deployment d = deployment(ns, name, spec);
     ReplicaSet rs = replicaSet(d, 1, spec);
     kubelet(pod(rs, name + "-" + rs.getMetadata().getLabels().get("pod-template-hash") + "-a", spec),
-        imageIds::get);
+        c -> imageIds.get(c.getName()));
     return d;
   }
 

@@ -60,6 +60,7 @@ class ClusterScanTest {
   static RunningOperator operator;
   static PushedImage web;
   static PushedImage db;
+  static PushedImage retagged;
   static String opNs;
   static String payments;
   static String shop;
@@ -88,6 +89,8 @@ class ClusterScanTest {
         ClusterFixture.podSpec("web", web.reference().toString(), db.reference().toString()),
         Map.of("web", ClusterFixture.imageId(webRepo, web.digest()),
             "init", ClusterFixture.imageId(dbRepo, db.digest())));
+    // The tag moves on after the pod started: the report is about what runs, not what the tag names now.
+    retagged = registry.pusher().push("team/web", "1.0", SampleImages.ubuntuWithCurl("7.81.0-1ubuntu1.11", "binary-2"));
     cluster.statefulSet(shop, "db", ClusterFixture.podSpec("db", db.reference().toString(), null));
     cluster.deployment(other, "ignored", ClusterFixture.podSpec("web", web.reference().toString(), null));
 
@@ -135,7 +138,8 @@ class ClusterScanTest {
     assertEquals(Boolean.TRUE, owner.getController());
     assertEquals(Map.of("vigil.dev/workload-kind", "Deployment", "vigil.dev/workload-name", "web",
         "vigil.dev/container", "web"), report.getMetadata().getLabels());
-    assertEquals(web.digest(), report.getStatus().image.digest, "the digest the pod runs");
+    assertEquals(web.digest(), report.getStatus().image.digest, "the digest the pod runs, not the tag's "
+        + retagged.digest());
     assertEquals("web", report.getStatus().workload.container);
     assertTrue(Conditions.isTrue(report.getStatus(), "Scanned"));
 
