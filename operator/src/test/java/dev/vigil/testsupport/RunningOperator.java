@@ -47,7 +47,11 @@ public final class RunningOperator implements AutoCloseable {
   /** The operator namespace of the mock-server variant ({@link #start(KubernetesClient, Duration, ScanSettings)}). */
   public static final String OPERATOR_NAMESPACE = "vigil-system";
 
-  private static final Pattern FORBIDDEN = Pattern.compile("(?i)\\bforbidden\\b|\\b403\\b");
+  /**
+   * How a refusal by the API server shows in a log line: fabric8's exception text ("... is
+   * forbidden: User ...", "code=403"). A registry's "HTTP 403" is not the API server's business.
+   */
+  private static final Pattern FORBIDDEN = Pattern.compile("(?i)\\bforbidden\\b|\\bcode[=:] ?403\\b");
 
   private final Builder settings;
   private final KubernetesClient client;
