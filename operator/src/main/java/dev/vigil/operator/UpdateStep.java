@@ -194,9 +194,11 @@ final class UpdateStep {
         inFlight.concurrency(workload.namespace(), effective.policy()), clock.instant()));
     Acted acted = act(workload, container, decision);
     record(workload, container, previous, acted.decision(), shown, acted);
-    if (decision.nextCheck() != null && !(decision.action() instanceof RolloutAction.Watch)
-        && acted.decision().state() != State.RolledOut) {
-      rechecks.at(workload, container, decision.nextCheck());
+    // As it turned out: a start the API server refused plans no watch of a rollout that never began.
+    Decision outcome = acted.decision();
+    if (outcome.nextCheck() != null && !(outcome.action() instanceof RolloutAction.Watch)
+        && outcome.state() != State.RolledOut) {
+      rechecks.at(workload, container, outcome.nextCheck());
     }
   }
 

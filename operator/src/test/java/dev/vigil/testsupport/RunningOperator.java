@@ -143,9 +143,14 @@ public final class RunningOperator implements AutoCloseable {
     return client;
   }
 
-  /** Requests answered 403 and log lines about one, so far. */
+  /** Requests answered 403 and log lines about one, so far, each once. */
   public List<String> forbidden() {
-    return List.copyOf(forbidden);
+    return forbidden.stream().distinct().toList();
+  }
+
+  /** How many requests and log lines about a refusal started with this text. */
+  public long refusals(String prefix) {
+    return forbidden.stream().filter(line -> line.startsWith(prefix)).count();
   }
 
   /**
@@ -159,7 +164,7 @@ public final class RunningOperator implements AutoCloseable {
 
   /** Fails when the API server refused the operator anything not {@linkplain #expectForbidden expected}. */
   public void assertNoForbidden() {
-    List<String> unexpected = forbidden.stream()
+    List<String> unexpected = forbidden().stream()
         .filter(line -> expected.stream().noneMatch(p -> p.matcher(line).find())).toList();
     if (!unexpected.isEmpty()) {
       throw new AssertionError("the operator was refused by RBAC (" + settings.install.serviceAccount()
@@ -223,10 +228,7 @@ public final class RunningOperator implements AutoCloseable {
 
       private void record(String method, URI uri, int code) {
         if (code == 403) {
-          String line = "403 " + method + " " + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-          if (!forbidden.contains(line)) {
-            forbidden.add(line);
-          }
+          forbidden.add("403 " + method + " " + uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
         }
       }
     };
