@@ -14,6 +14,7 @@ import dev.vigil.testsupport.PushedImage;
 import dev.vigil.testsupport.RunningOperator;
 import dev.vigil.testsupport.SampleImages;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -40,12 +41,15 @@ class PrivateRegistryScanTest {
     ClusterFixture cluster = new ClusterFixture(api);
     KubernetesClient admin = api.admin();
     String opNs = cluster.namespace("vigil-private", Map.of());
-    String team = cluster.namespace("team", Map.of());
+    // Selected by a label of this test's own: a schedule left behind covers nothing of other tests.
+    String team = cluster.namespace("team", Map.of("vigil.dev/scan", opNs));
     OperatorInstall install = OperatorInstall.apply(api, opNs, OperatorInstall.Overlay.DEFAULT);
     ScanSchedule schedule = new ScanSchedule();
-    schedule.setMetadata(new ObjectMetaBuilder().withName("team").withNamespace(team).build());
+    schedule.setMetadata(new ObjectMetaBuilder().withName("team").withNamespace(opNs).build());
     schedule.setSpec(new ScanScheduleSpec());
     schedule.getSpec().schedule = "0 3 * * *";
+    schedule.getSpec().namespaceSelector =
+        new LabelSelectorBuilder().withMatchLabels(Map.of("vigil.dev/scan", opNs)).build();
     admin.resource(schedule).create();
 
     try (LocalRegistry registry = LocalRegistry.builder().basicAuth("puller", "s3cret-pass").start()) {

@@ -35,6 +35,7 @@ class ReportGarbageCollectionTest {
     String opNs = cluster.namespace("vigil-gc", Map.of());
     String team = cluster.namespace("team", Map.of());
     OperatorInstall install = OperatorInstall.apply(api, opNs, OperatorInstall.Overlay.DEFAULT);
+    // A team's own schedule covers its namespace (and, its workload deleted, nothing after this test).
     ScanSchedule schedule = new ScanSchedule();
     schedule.setMetadata(new ObjectMetaBuilder().withName("team").withNamespace(team).build());
     schedule.setSpec(new ScanScheduleSpec());
