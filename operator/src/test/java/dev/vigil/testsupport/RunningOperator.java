@@ -80,7 +80,6 @@ public final class RunningOperator implements AutoCloseable {
     private Duration minScanInterval = Duration.ofSeconds(1);
     private ScanSettings scan;
     private UpdateSettings updates = UpdateSettings.defaults();
-    private Clock clock = Clock.systemUTC();
 
     private Builder(OperatorInstall install) {
       this.install = install;
@@ -101,11 +100,6 @@ public final class RunningOperator implements AutoCloseable {
       return this;
     }
 
-    public Builder clock(Clock value) {
-      this.clock = value;
-      return this;
-    }
-
     public RunningOperator start() throws IOException {
       ScanSettings scanSettings = scan != null ? scan : scanSettings("none");
       List<String> forbidden = new CopyOnWriteArrayList<>();
@@ -113,7 +107,7 @@ public final class RunningOperator implements AutoCloseable {
       KubernetesClient client = serviceAccountClient(install, forbidden);
       try {
         OperatorSettings operatorSettings =
-            new OperatorSettings(install.namespace(), minScanInterval, Duration.ofMinutes(10), clock);
+            new OperatorSettings(install.namespace(), minScanInterval, Duration.ofMinutes(10), Clock.systemUTC());
         VigilOperator operator = VigilOperator.start(client, new VigilOperator.Options(
             new InetSocketAddress("127.0.0.1", 0), false, true, operatorSettings, scanSettings, updates));
         return new RunningOperator(this, client, operator, forbidden, appender);
