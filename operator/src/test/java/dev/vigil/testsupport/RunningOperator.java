@@ -47,9 +47,6 @@ public final class RunningOperator implements AutoCloseable {
   /** The stop budget of a restarted pod (the manager's default --shutdown-timeout). */
   private static final Duration GRACEFUL_STOP = Duration.ofSeconds(25);
 
-  /** The operator namespace of the mock-server variant ({@link #start(KubernetesClient, Duration, ScanSettings)}). */
-  public static final String OPERATOR_NAMESPACE = "vigil-system";
-
   /**
    * How a refusal by the API server shows in a log line: fabric8's exception text ("... is
    * forbidden: User ...", "code=403"). A registry's "HTTP 403" is not the API server's business.
@@ -83,6 +80,7 @@ public final class RunningOperator implements AutoCloseable {
     private Duration minScanInterval = Duration.ofSeconds(1);
     private ScanSettings scan;
     private UpdateSettings updates = UpdateSettings.defaults();
+    private Interceptor requestObserver;
 
     private Builder(OperatorInstall install) {
       this.install = install;
@@ -103,11 +101,17 @@ public final class RunningOperator implements AutoCloseable {
       return this;
     }
 
+    /** Sees every request of the operator's client too, e.g. an {@link ApiRequestCounter}. */
+    public Builder observeRequests(Interceptor value) {
+      this.requestObserver = value;
+      return this;
+    }
+
     public RunningOperator start() throws IOException {
       ScanSettings scanSettings = scan != null ? scan : scanSettings("none");
       List<String> forbidden = new CopyOnWriteArrayList<>();
       AppenderBase<ILoggingEvent> appender = forbiddenLog(forbidden);
-      KubernetesClient client = serviceAccountClient(install, forbidden);
+      KubernetesClient client = serviceAccountClient(install, forbidden, requestObserver);
       try {
         OperatorSettings operatorSettings =
             new OperatorSettings(install.namespace(), minScanInterval, Duration.ofMinutes(10), Clock.systemUTC());
@@ -208,8 +212,8 @@ public final class RunningOperator implements AutoCloseable {
         256L * 1024 * 1024, Set.of(), false, "vigil/test", watchNamespaces);
   }
 
-  private static KubernetesClient serviceAccountClient(OperatorInstall install, List<String> forbidden)
-      throws IOException {
+  private static KubernetesClient serviceAccountClient(OperatorInstall install, List<String> forbidden,
+      Interceptor observer) throws IOException {
     // The ServiceAccount's token kubeconfig (as install.client() and the jar use), plus a hook
     // that sees every response, also those the product catches and only logs.
     Config config = Config.fromKubeconfig(Files.readString(install.kubeconfig()));
@@ -233,7 +237,12 @@ public final class RunningOperator implements AutoCloseable {
       }
     };
     return new KubernetesClientBuilder().withConfig(config)
-        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("vigil-test-forbidden", recorder))
+        .withHttpClientBuilderConsumer(b -> {
+          b.addOrReplaceInterceptor("vigil-test-forbidden", recorder);
+          if (observer != null) {
+            b.addOrReplaceInterceptor("vigil-test-observer", observer);
+          }
+        })
         .build();
   }
 
@@ -265,24 +274,5 @@ public final class RunningOperator implements AutoCloseable {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(appender);
     appender.stop();
-  }
-
-  // --- the fabric8 mock server: only the *BenchmarkTest classes still use it (issue #10 moves them)
-
-  /**
-   * On the mock server in CRUD mode as {@value #OPERATOR_NAMESPACE}, which has no server-side
-   * apply: status as JSON patch.
-   */
-  public static VigilOperator start(KubernetesClient client, Duration minScanInterval, ScanSettings scan)
-      throws IOException {
-    return start(client, minScanInterval, scan, UpdateSettings.defaults());
-  }
-
-  public static VigilOperator start(KubernetesClient client, Duration minScanInterval, ScanSettings scan,
-      UpdateSettings updates) throws IOException {
-    OperatorSettings settings = new OperatorSettings(
-        OPERATOR_NAMESPACE, minScanInterval, Duration.ofMinutes(10), Clock.systemUTC());
-    return VigilOperator.start(client, new VigilOperator.Options(
-        new InetSocketAddress("127.0.0.1", 0), false, false, settings, scan, updates));
   }
 }
