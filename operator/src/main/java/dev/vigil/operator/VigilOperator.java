@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -230,8 +231,23 @@ public final class VigilOperator implements AutoCloseable {
     } catch (RuntimeException e) {
       return "GET /version: " + rootCause(e);
     }
-    Map<String, ?> unhealthy = operator.getRuntimeInfo().unhealthyEventSources();
-    return unhealthy.isEmpty() ? null : "watches not running for " + new TreeSet<>(unhealthy.keySet());
+    Set<String> unhealthy = unhealthyControllers(operator.getRuntimeInfo().unhealthyEventSources());
+    return unhealthy.isEmpty() ? null : "watches not running for " + unhealthy;
+  }
+
+  /**
+   * The controllers with at least one unhealthy event source. JOSDK's map has an entry for every
+   * controller, healthy ones with an empty map: taking its keys declared every healthy operator's
+   * watches down and stopped it after the unreachable bound.
+   */
+  static Set<String> unhealthyControllers(Map<String, ? extends Map<String, ?>> byController) {
+    Set<String> out = new TreeSet<>();
+    byController.forEach((controller, sources) -> {
+      if (sources != null && !sources.isEmpty()) {
+        out.add(controller);
+      }
+    });
+    return out;
   }
 
   private static String rootCause(Throwable e) {
