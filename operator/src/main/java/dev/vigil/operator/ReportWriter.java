@@ -130,7 +130,10 @@ public final class ReportWriter {
    */
   public boolean writeUpdate(Workload workload, String container, ImageReportStatus.Update update,
       boolean upToDate, String reason, String message) {
-    ImageReport existing = existing(workload, container);
+    // Fresh, not from the cache: the scan may have created the report a moment ago, and the
+    // watch that brings it into the cache lags; a decision (a rollout started, a history entry)
+    // must not be dropped for that.
+    ImageReport existing = fetch(workload, container);
     if (existing == null || existing.getStatus() == null) {
       return false;
     }

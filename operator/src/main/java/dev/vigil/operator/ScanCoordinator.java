@@ -133,15 +133,11 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
 
   /** Workload events: a new workload or image is scanned at once, not at the next run. */
   public void onWorkloadChange(WorkloadChange change) {
-    if (!active) {
+    if (!active || stopped) {
       return;
     }
     if (change.type() == WorkloadChange.Type.Deleted) {
-      try {
-        workers.execute(() -> reports.deleteAll(change.namespace(), change.kind().name(), change.name()));
-      } catch (RejectedExecutionException stopping) {
-        // stopping: dropped like any work still queued at exit
-      }
+      submit(() -> reports.deleteAll(change.namespace(), change.kind().name(), change.name()));
       return;
     }
     workloads.workload(change.kind(), change.namespace(), change.name())
@@ -151,14 +147,18 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
 
   /** Policy changes re-judge every covered workload (cached analyses make this cheap). */
   public void onPolicyChange() {
-    if (!active) {
+    if (!active || stopped) {
       return;
     }
+    submit(() -> workloads.workloads(workloads.namespaces(null), null).stream()
+        .filter(schedules::covers).forEach(this::enqueue));
+  }
+
+  private void submit(Runnable task) {
     try {
-      workers.execute(() -> workloads.workloads(workloads.namespaces(null), null).stream()
-          .filter(schedules::covers).forEach(this::enqueue));
+      workers.execute(task);
     } catch (RejectedExecutionException stopping) {
-      // stopping: the next leader re-judges every workload when it activates
+      LOG.debug("not started: stopping");
     }
   }
 
@@ -213,16 +213,17 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
 
   private void enqueue(Workload workload) {
     String key = key(workload);
-    if (queued.add(key)) {
-      try {
-        workers.execute(() -> {
-          queued.remove(key);
-          workloads.workload(workload.kind(), workload.namespace(), workload.name())
-              .ifPresent(w -> process(w, (d, o) -> {}));
-        });
-      } catch (RejectedExecutionException stopping) {
+    if (stopped || !queued.add(key)) {
+      return;
+    }
+    try {
+      workers.execute(() -> {
         queued.remove(key);
-      }
+        workloads.workload(workload.kind(), workload.namespace(), workload.name())
+            .ifPresent(w -> process(w, (d, o) -> {}));
+      });
+    } catch (RejectedExecutionException stopping) {
+      queued.remove(key);
     }
   }
 
@@ -398,6 +399,12 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
 
   private void fail(Workload workload, ContainerImage image, Exception e) {
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (stopped || Thread.currentThread().isInterrupted()) {
+      // The operator is stopping: the scan did not fail, it was cut short; the next leader redoes it.
+      LOG.info("scan of {} {}/{} container {} stopped by shutdown: {}", workload.kind(), workload.namespace(),
+          workload.name(), image.container(), message);
+      return;
+    }
     LOG.warn("scan of {} {}/{} container {} failed: {}", workload.kind(), workload.namespace(),
         workload.name(), image.container(), message);
     try {
@@ -413,7 +420,7 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
     try {
       retries.schedule(() -> enqueue(workload), delay, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException stopping) {
-      // The next leader or start retries it: the report says Scanned=False.
+      LOG.debug("not retrying {}: stopping", key);
     }
   }
 
@@ -421,8 +428,10 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
     return w.kind() + "/" + w.namespace() + "/" + w.name();
   }
 
+  /** Stops taking work: events, retries and runs that start from now on are ignored. */
   @Override
   public void close() {
+    stopped = true;
     retries.shutdownNow();
   }
 }

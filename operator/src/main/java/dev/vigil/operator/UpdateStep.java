@@ -37,6 +37,7 @@ import dev.vigil.workload.Workload;
 import dev.vigil.workload.WorkloadIndex;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -193,9 +194,11 @@ final class UpdateStep {
         inFlight.concurrency(workload.namespace(), effective.policy()), clock.instant()));
     Acted acted = act(workload, container, decision);
     record(workload, container, previous, acted.decision(), shown, acted);
-    if (decision.nextCheck() != null && !(decision.action() instanceof RolloutAction.Watch)
-        && acted.decision().state() != State.RolledOut) {
-      rechecks.at(workload, container, decision.nextCheck());
+    // As it turned out: a start the API server refused plans no watch of a rollout that never began.
+    Decision outcome = acted.decision();
+    if (outcome.nextCheck() != null && !(outcome.action() instanceof RolloutAction.Watch)
+        && outcome.state() != State.RolledOut) {
+      rechecks.at(workload, container, outcome.nextCheck());
     }
   }
 
@@ -203,6 +206,23 @@ final class UpdateStep {
   private record Acted(Decision decision, RolloutAnnotation concluded, State finished) {}
 
   private Acted act(Workload workload, String container, Decision decision) {
+    try {
+      return carryOut(workload, container, decision);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 403) {
+        throw e;
+      }
+      // A read-only install (config/default without the rollout component) may decide but not
+      // patch: say so where the decision is read, instead of failing the step on every scan.
+      String reason = "Blocked: Vigil may not patch " + workload.kind() + " " + workload.namespace() + "/"
+          + workload.name() + " (add the config/rollout RBAC component, or set updates.mode to Notify)";
+      LOG.warn("{} container {}: {} instead: {}", workload.kind() + " " + workload.namespace() + "/"
+          + workload.name(), container, decision.reason(), e.getMessage());
+      return new Acted(new Decision(State.Blocked, reason, RolloutAction.NONE, null), null, null);
+    }
+  }
+
+  private Acted carryOut(Workload workload, String container, Decision decision) {
     RolloutAction action = decision.action();
     if (action instanceof RolloutAction.StartRollout) {
       RolloutAnnotation started = executor.start(workload, container, decision);

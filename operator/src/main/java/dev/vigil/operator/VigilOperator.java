@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -229,14 +231,23 @@ public final class VigilOperator implements AutoCloseable {
     } catch (RuntimeException e) {
       return "GET /version: " + rootCause(e);
     }
-    // JOSDK maps every controller to its unhealthy event sources, healthy ones to an empty map.
-    TreeSet<String> unhealthy = new TreeSet<>();
-    operator.getRuntimeInfo().unhealthyEventSources().forEach((controller, sources) -> {
-      if (!sources.isEmpty()) {
-        unhealthy.add(controller);
+    Set<String> unhealthy = unhealthyControllers(operator.getRuntimeInfo().unhealthyEventSources());
+    return unhealthy.isEmpty() ? null : "watches not running for " + unhealthy;
+  }
+
+  /**
+   * The controllers with at least one unhealthy event source. JOSDK's map has an entry for every
+   * controller, healthy ones with an empty map: taking its keys declared every healthy operator's
+   * watches down and stopped it after the unreachable bound.
+   */
+  static Set<String> unhealthyControllers(Map<String, ? extends Map<String, ?>> byController) {
+    Set<String> out = new TreeSet<>();
+    byController.forEach((controller, sources) -> {
+      if (sources != null && !sources.isEmpty()) {
+        out.add(controller);
       }
     });
-    return unhealthy.isEmpty() ? null : "watches not running for " + unhealthy;
+    return out;
   }
 
   private static String rootCause(Throwable e) {

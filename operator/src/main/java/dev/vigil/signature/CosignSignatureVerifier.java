@@ -1,6 +1,5 @@
 package dev.vigil.signature;
 
-import java.security.cert.CertPath;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Base64;
@@ -13,9 +12,10 @@ import java.util.List;
  * <p>Checks, in order: the simple-signing payload names this exact manifest digest and has the
  * cosign type; the signature verifies over the exact payload bytes (with the authority's key,
  * or the Fulcio certificate's key); the Rekor bundle annotation, when present, carries a valid
- * SET from a trusted log whose body records this payload hash, signature and key; for keyless,
- * the certificate chains to a trusted Fulcio CA with valid SCTs, was valid at the log's
- * integrated time, and names an identity the authority accepts.
+ * SET from a trusted log (valid at the integrated time) whose body records this payload hash,
+ * signature and key; for keyless, the certificate chains to a trusted Fulcio CA with a valid
+ * SCT, was valid at the log's integrated time (see {@link SigningCertificates}), and names an
+ * identity the authority accepts.
  *
  * <p>The payload's {@code docker-reference} is reported but not enforced, as in cosign: the
  * signature binds the manifest digest, and mirrors or re-tags legitimately change the
@@ -102,8 +102,10 @@ final class CosignSignatureVerifier {
     }
     Instant signedAt =
         verifyLogEntry(bundle, signature, signatureBytes, LogEntryBody.Signer.certificate(leaf), authority);
-    CertPath path = SigningCertificates.certPath(chain);
-    SigningCertificates.verify(path, signedAt, roots.fulcioVerifier(authority.trustedRoot()));
+    SigningCertificates.verify(
+        chain,
+        List.of(new SigningCertificates.SigningTime(signedAt, "logged")),
+        roots.root(authority.trustedRoot()));
     CertificateIdentity identity = CertificateIdentity.of(leaf);
     KeylessIdentities.requireMatch(identity, authority);
     return new SignatureCheck(
@@ -125,9 +127,15 @@ final class CosignSignatureVerifier {
       Authority authority)
       throws VerificationFailure, TrustedRootException {
     TransparencyLogEntry entry = TransparencyLogEntry.fromCosignBundle(bundleAnnotation);
-    LogEntryBody.parse(entry.body())
-        .requireSignature(PublicKeys.sha256(signature.payload()), signatureBytes, signer);
-    return TransparencyLogVerifier.verify(entry, roots.root(authority.trustedRoot()).getTLogs());
+    LogEntryBody body = LogEntryBody.parse(entry.body());
+    body.requireSignature(PublicKeys.sha256(signature.payload()), signatureBytes, signer);
+    if (body.isRekorV2()) {
+      throw new VerificationFailure(
+          "cosign Rekor bundle annotation holds a Rekor v2 entry (" + body.kindVersion()
+              + "), which has no Signed Entry Timestamp; use a Sigstore bundle for Rekor v2");
+    }
+    return TransparencyLogVerifier.verify(entry, body, roots.root(authority.trustedRoot()), true, false)
+        .trustedTime();
   }
 
   private static SimpleSigningPayload checkedPayload(CosignSignature signature, ImageDigest digest)

@@ -54,18 +54,65 @@ final class PublicKeys {
       throw new IllegalArgumentException(
           "PEM block is not a public key (found " + parsed.getClass().getSimpleName() + ")");
     }
+    return checked(info);
+  }
+
+  /**
+   * Parses a DER SubjectPublicKeyInfo with the same restrictions as {@link #parsePem}.
+   *
+   * @throws IllegalArgumentException with the reason when it is not a usable key
+   */
+  static PublicKey parseDer(byte[] subjectPublicKeyInfo) {
+    SubjectPublicKeyInfo info;
+    try {
+      info = SubjectPublicKeyInfo.getInstance(subjectPublicKeyInfo);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("public key is not a DER SubjectPublicKeyInfo", e);
+    }
+    if (info == null) {
+      throw new IllegalArgumentException("public key is empty");
+    }
+    return checked(info);
+  }
+
+  /**
+   * Parses a DER PKCS#1 RSAPublicKey (the encoding of the deprecated PKCS1_RSA_* key details of
+   * Sigstore trusted roots).
+   */
+  static PublicKey parsePkcs1Rsa(byte[] der) {
+    RSAPublicKey key;
+    try {
+      org.bouncycastle.asn1.pkcs.RSAPublicKey rsa =
+          org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(der);
+      key =
+          (RSAPublicKey)
+              java.security.KeyFactory.getInstance("RSA")
+                  .generatePublic(
+                      new java.security.spec.RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent()));
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new IllegalArgumentException("public key is not a DER PKCS#1 RSA public key", e);
+    }
+    if (key.getModulus().bitLength() < MIN_RSA_BITS) {
+      throw new IllegalArgumentException(
+          "RSA key of " + key.getModulus().bitLength() + " bits is too short (minimum 2048)");
+    }
+    return key;
+  }
+
+  private static PublicKey checked(SubjectPublicKeyInfo info) {
     PublicKey key;
     try {
       key = new JcaPEMKeyConverter().getPublicKey(info);
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("public key is malformed: " + e.getMessage(), e);
     }
-    if (key instanceof ECPublicKey) {
+    if (key instanceof ECPublicKey ec) {
       if (!(info.getAlgorithm().getParameters() instanceof ASN1ObjectIdentifier curve)
           || !NIST_CURVES.contains(curve)) {
         throw new IllegalArgumentException(
             "unsupported elliptic curve: only P-256, P-384 and P-521 are accepted");
       }
+      requireOnCurve(ec);
     } else if (key instanceof RSAPublicKey rsa) {
       if (rsa.getModulus().bitLength() < MIN_RSA_BITS) {
         throw new IllegalArgumentException(
@@ -75,6 +122,23 @@ final class PublicKeys {
       throw new IllegalArgumentException("unsupported key algorithm " + key.getAlgorithm());
     }
     return key;
+  }
+
+  /**
+   * The JDK accepts any coordinates when it imports an EC key; a point that is not on the
+   * named curve is a corrupted key and must not be used.
+   */
+  private static void requireOnCurve(ECPublicKey key) {
+    java.security.spec.ECPoint w = key.getW();
+    java.security.spec.EllipticCurve curve = key.getParams().getCurve();
+    java.math.BigInteger p = ((java.security.spec.ECFieldFp) curve.getField()).getP();
+    java.math.BigInteger x = w.getAffineX();
+    java.math.BigInteger y = w.getAffineY();
+    if (w.equals(java.security.spec.ECPoint.POINT_INFINITY)
+        || x.signum() < 0 || x.compareTo(p) >= 0 || y.signum() < 0 || y.compareTo(p) >= 0
+        || !y.multiply(y).subtract(x.pow(3).add(curve.getA().multiply(x)).add(curve.getB())).mod(p).equals(java.math.BigInteger.ZERO)) {
+      throw new IllegalArgumentException("public key is malformed: its point is not on the curve");
+    }
   }
 
   /**
@@ -99,6 +163,24 @@ final class PublicKeys {
       }
     }
     return false;
+  }
+
+  /**
+   * True when {@code signature} verifies over {@code data} with exactly the JCA algorithm
+   * given (a trusted root names the algorithm of each log key, so no fallback is tried).
+   */
+  static boolean verify(PublicKey key, String jcaAlgorithm, byte[] data, byte[] signature) {
+    try {
+      Signature verifier = Signature.getInstance(jcaAlgorithm);
+      verifier.initVerify(key);
+      verifier.update(data);
+      return verifier.verify(signature);
+    } catch (SignatureException e) {
+      return false;
+    } catch (InvalidKeyException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException(
+          "key of type " + key.getAlgorithm() + " cannot verify " + jcaAlgorithm, e);
+    }
   }
 
   /**
@@ -131,7 +213,7 @@ final class PublicKeys {
     if (key instanceof RSAPublicKey rsa) {
       return "RSA-" + rsa.getModulus().bitLength();
     }
-    return key.getAlgorithm();
+    return isEd25519(key) ? "Ed25519" : key.getAlgorithm();
   }
 
   private static List<String> algorithmsFor(PublicKey key) {
@@ -148,7 +230,7 @@ final class PublicKeys {
     return List.of("Ed25519");
   }
 
-  private static boolean isEd25519(PublicKey key) {
+  static boolean isEd25519(PublicKey key) {
     return key.getAlgorithm().equals("Ed25519") || key.getAlgorithm().equals("EdDSA");
   }
 }

@@ -1,12 +1,17 @@
 package dev.vigil.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.signature.TestResources;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
 class VerifyBundleCommandTest {
@@ -91,6 +96,60 @@ class VerifyBundleCommandTest {
         "--key", vector("15-conformance-managed-key-wrong-key-fail/key.pub"), A_TXT);
     assertEquals(2, exit);
     assertTrue(err.toString().startsWith("authority --key key.pub: public key"), err::toString);
+  }
+
+  /**
+   * The conformance suite as its own runner drives a client: one verify-bundle invocation per
+   * case with the case's key or identity, issuer and trusted root (the offline production root
+   * when it has none, see the suite's README in the test resources). Exit 0 for every case the
+   * suite accepts, non-zero for every {@code _fail} case.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dev.vigil.signature.SigstoreConformanceTest#cases")
+  void conformanceCaseThroughTheCli(String name) {
+    String dir = "sigstore/conformance/bundle-verify/" + name + "/";
+    List<String> args = new ArrayList<>(List.of("--bundle", TestResources.path(dir + "bundle.sigstore.json").toString()));
+    if (exists(dir + "key.pub")) {
+      args.addAll(List.of("--key", TestResources.path(dir + "key.pub").toString()));
+    } else {
+      args.addAll(List.of(
+          "--certificate-identity", textOr(dir + "identity", "https://github.com/sigstore-conformance/"
+              + "extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"),
+          "--certificate-oidc-issuer", textOr(dir + "issuer", "https://token.actions.githubusercontent.com")));
+    }
+    args.addAll(List.of("--trusted-root", exists(dir + "trusted_root.json")
+        ? TestResources.path(dir + "trusted_root.json").toString()
+        : TestResources.path("sigstore/trusted_roots/public-good-2023-with-tsa.json").toString()));
+    args.add(TestResources.path(exists(dir + "artifact") ? dir + "artifact" : "sigstore/conformance/bundle-verify/a.txt")
+        .toString());
+    int exit = run(args.toArray(String[]::new));
+    if (name.endsWith("_fail")) {
+      assertNotEquals(0, exit, () -> name + ": FALSE ACCEPT: " + out);
+    } else {
+      assertEquals(0, exit, () -> name + ": false reject: " + err);
+    }
+  }
+
+  private static boolean exists(String resource) {
+    return TestResources.class.getClassLoader().getResource(resource) != null;
+  }
+
+  private static String textOr(String resource, String fallback) {
+    return exists(resource) ? TestResources.text(resource).strip() : fallback;
+  }
+
+  @Test
+  void malformedTrustedRootIsReportedWithTheFieldAtFault() {
+    String dir = "sigstore/conformance/bundle-verify/trust-root-tlog-missing-validity-start_fail/";
+    int exit = run("--bundle", TestResources.path(dir + "bundle.sigstore.json").toString(),
+        "--certificate-identity", "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon"
+            + "/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main",
+        "--certificate-oidc-issuer", "https://token.actions.githubusercontent.com",
+        "--trusted-root", TestResources.path(dir + "trusted_root.json").toString(), A_TXT);
+    assertEquals(1, exit);
+    assertEquals("Verification failed: trusted root is malformed: tlogs[1]"
+        + " (https://log2025-alpha1.rekor.sigstage.dev) publicKey.validFor has no start; a missing bound is not"
+        + " treated as open-ended", err.toString().strip());
   }
 
   @Test

@@ -76,9 +76,9 @@ class InstallManifestsTest {
     String m = "vigil-manager";
     expected.addAll(expand(m, "vigil.dev", List.of("imagepolicies", "scanschedules"), List.of("get", "list", "watch")));
     expected.addAll(expand(m, "vigil.dev",
-        List.of("imagepolicies/status", "scanschedules/status", "imagereports/status"), List.of("get", "patch", "update")));
+        List.of("imagepolicies/status", "scanschedules/status", "imagereports/status"), List.of("get", "patch")));
     expected.addAll(expand(m, "vigil.dev", List.of("imagereports"),
-        List.of("get", "list", "watch", "create", "update", "patch", "delete")));
+        List.of("get", "list", "watch", "create", "patch", "delete")));
     expected.addAll(expand(m, "apps", List.of("deployments", "statefulsets", "daemonsets", "replicasets"),
         List.of("get", "list", "watch")));
     expected.addAll(expand(m, "batch", List.of("cronjobs", "jobs"), List.of("get", "list", "watch")));
@@ -104,8 +104,8 @@ class InstallManifestsTest {
     with.removeAll(base);
     Set<String> expected = new TreeSet<>();
     expected.addAll(expand("vigil-rollout", "apps", List.of("deployments", "statefulsets", "daemonsets"),
-        List.of("patch", "update")));
-    expected.addAll(expand("vigil-rollout", "batch", List.of("cronjobs"), List.of("patch", "update")));
+        List.of("patch")));
+    expected.addAll(expand("vigil-rollout", "batch", List.of("cronjobs"), List.of("patch")));
     assertEquals(expected, with);
   }
 

@@ -9,24 +9,25 @@ import dev.vigil.api.ImageReport;
 import dev.vigil.api.ScanSchedule;
 import dev.vigil.api.ScanScheduleSpec;
 import dev.vigil.api.ScanScheduleStatus;
+import dev.vigil.testsupport.ApiRequestCounter;
 import dev.vigil.testsupport.Compression;
+import dev.vigil.testsupport.KubeApi;
+import dev.vigil.testsupport.OperatorInstall;
 import dev.vigil.testsupport.LocalRegistry;
 import dev.vigil.testsupport.PushedImage;
 import dev.vigil.testsupport.RegistryPusher;
 import dev.vigil.testsupport.RunningOperator;
 import dev.vigil.testsupport.TestImages;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.micrometer.core.instrument.Counter;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -35,7 +36,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -44,14 +44,15 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Figures for docs/performance.md (issue 6), not assertions on time: a whole cluster's
- * scheduled scan. Pods, ReplicaSets and Deployments live in the fabric8 mock server (CRUD
- * mode, in this JVM); their images are small single-layer images in the real local registry.
- * Run with {@code mvn -B -o test -Pbenchmark -Dtest=ClusterScanBenchmarkTest}; the scale can
- * be lowered with {@code -Dvigil.bench.workloads=... -Dvigil.bench.podsPerWorkload=...}.
+ * Figures for docs/performance.md (issues 6 and 10), not assertions on time: a whole cluster's
+ * scheduled scan on a real kube-apiserver and etcd (the shared test server). Deployments, their
+ * ReplicaSets and running pods are created as the controllers and the kubelet would leave them;
+ * their images are small single-layer images in the real local registry. The operator runs
+ * in-process as its ServiceAccount with the config/default RBAC, and every request it sends to the
+ * API server is counted. Run with {@code mvn -B test -Pbenchmark -Dtest=ClusterScanBenchmarkTest};
+ * the scale can be lowered with {@code -Dvigil.bench.workloads=... -Dvigil.bench.podsPerWorkload=...}.
  */
 @Tag("benchmark")
-@EnableKubernetesMockClient(crud = true)
 class ClusterScanBenchmarkTest {
 
   private static final int WORKLOADS = Integer.getInteger("vigil.bench.workloads", 2_000);
@@ -61,13 +62,20 @@ class ClusterScanBenchmarkTest {
   private static final int REPOSITORIES = 30;
   private static final String SCHEDULE = "nightly";
 
-  static KubernetesClient client;
+  private static KubeApi api;
+  private static KubernetesClient client;
+  private static ClusterFixture fixture;
+  private static String operatorNamespace;
+  private static final List<String> NAMESPACE_NAMES = new ArrayList<>();
 
   @Test
   void firstScheduledRunOverTheClusterAndASecondRunThatChangesNothing() throws Exception {
+    api = KubeApi.shared().withCrds();
+    client = api.admin();
+    fixture = new ClusterFixture(api);
     figure("scale: %d pods in %d Deployments (each with a ReplicaSet) across %d namespaces,"
-        + " %d distinct digests in %d repositories%n",
-        WORKLOADS * PODS_PER_WORKLOAD, WORKLOADS, NAMESPACES, DIGESTS, REPOSITORIES);
+        + " %d distinct digests in %d repositories; real kube-apiserver at %s%n",
+        WORKLOADS * PODS_PER_WORKLOAD, WORKLOADS, NAMESPACES, DIGESTS, REPOSITORIES, api.masterUrl());
     try (LocalRegistry registry = LocalRegistry.start()) {
       long start = System.nanoTime();
       List<PushedImage> images = pushImages(registry);
@@ -75,27 +83,35 @@ class ClusterScanBenchmarkTest {
 
       start = System.nanoTime();
       createCluster(images);
-      figure("setup: created %d namespaces, %d Deployments, %d ReplicaSets, %d pods in %d ms%n",
+      figure("setup: created %d namespaces, %d Deployments, %d ReplicaSets, %d pods (each with its"
+          + " status written as a kubelet would) in %d ms%n",
           NAMESPACES, WORKLOADS, WORKLOADS, WORKLOADS * PODS_PER_WORKLOAD, millisSince(start));
 
+      OperatorInstall install = OperatorInstall.apply(api, operatorNamespace, OperatorInstall.Overlay.DEFAULT);
+      ApiRequestCounter requests = new ApiRequestCounter();
       long heapBefore = heapAfterGc();
       start = System.nanoTime();
-      VigilOperator operator = RunningOperator.start(client, Duration.ofSeconds(1), RunningOperator.scanSettings("none"));
+      RunningOperator running = RunningOperator.in(install).minScanInterval(Duration.ofSeconds(1))
+          .scan(RunningOperator.scanSettings("none")).observeRequests(requests).start();
+      VigilOperator operator = running.operator();
       try {
         await().atMost(Duration.ofMinutes(3)).until(() -> policyObserved());
         figure("operator started and synced (informers over every object) in %d ms;"
-            + " heap after GC before the operator %.0f MiB%n", millisSince(start), heapBefore / 1048576.0);
+            + " heap after GC before the operator %.0f MiB; API requests so far %s%n", millisSince(start),
+            heapBefore / 1048576.0, requests.snapshot());
 
         // The schedule is created after start-up so the first scheduled run does the scanning
         // (with no schedule yet, nothing is in scope and start-up scans nothing).
         long requestsBeforeRuns = registryRequests(operator);
+        Map<String, Long> apiBeforeRuns = requests.snapshot();
         Instant created = Instant.now();
         createSchedule();
-        await().atMost(Duration.ofMinutes(7)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofMillis(500))
             .until(() -> lastRun() != null);
         Instant observed = Instant.now();
         ScanScheduleStatus.LastRun first = lastRun();
         long firstRequests = registryRequests(operator) - requestsBeforeRuns;
+        Map<String, Long> apiFirst = ApiRequestCounter.since(apiBeforeRuns, requests.snapshot());
         Map<String, String> versions = reportVersions();
         long heapAfterFirst = heapAfterGc();
         figure("first run: start %s, completion %s (%d s by the status); seen %d ms after the"
@@ -104,20 +120,23 @@ class ClusterScanBenchmarkTest {
             first.startTime, first.completionTime, seconds(first), Duration.between(created, observed).toMillis(),
             first.workloads, first.images, first.scanned, first.fromCache, first.failed, firstRequests,
             versions.size());
+        figure("first run: API requests by the operator %d: %s%n", total(apiFirst), apiFirst);
         figure("heap after GC with the operator running after the first run %.0f MiB"
-            + " (%.0f MiB more than before the operator started; includes the ImageReports in the"
-            + " in-process mock server)%n", heapAfterFirst / 1048576.0, (heapAfterFirst - heapBefore) / 1048576.0);
+            + " (%.0f MiB more than before the operator started; the API server is a separate process)%n",
+            heapAfterFirst / 1048576.0, (heapAfterFirst - heapBefore) / 1048576.0);
         assertEquals(WORKLOADS, first.workloads);
         assertEquals(DIGESTS, first.images);
         assertEquals(0, first.failed);
         assertEquals(WORKLOADS, versions.size(), "one report per workload container");
 
         long requestsBeforeSecond = registryRequests(operator);
+        Map<String, Long> apiBeforeSecond = requests.snapshot();
         String firstCompletion = first.completionTime;
-        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500))
             .until(() -> !firstCompletion.equals(lastRun().completionTime));
         ScanScheduleStatus.LastRun second = lastRun();
         long secondRequests = registryRequests(operator) - requestsBeforeSecond;
+        Map<String, Long> apiSecond = ApiRequestCounter.since(apiBeforeSecond, requests.snapshot());
         Map<String, String> versionsAfter = reportVersions();
         long changed = versions.entrySet().stream()
             .filter(e -> !e.getValue().equals(versionsAfter.get(e.getKey()))).count();
@@ -127,13 +146,25 @@ class ClusterScanBenchmarkTest {
             + " heap after GC %.0f MiB%n", second.startTime, second.completionTime, seconds(second),
             second.scanned, second.fromCache, second.failed, secondRequests, changed, versionsAfter.size(),
             heapAfterSecond / 1048576.0);
+        figure("second run: API requests by the operator %d: %s%n", total(apiSecond), apiSecond);
         assertEquals(0, second.scanned, "nothing changed: nothing scanned");
         assertEquals(0, secondRequests, "nothing changed: no registry request, so no layer download");
         assertEquals(versions, versionsAfter, "nothing changed: no ImageReport written");
+        long writes = apiSecond.entrySet().stream()
+            .filter(e -> e.getKey().startsWith("PATCH") || e.getKey().startsWith("PUT")
+                || e.getKey().startsWith("POST") || e.getKey().startsWith("DELETE"))
+            .filter(e -> !e.getKey().endsWith(" events") && !e.getKey().endsWith(" leases"))
+            .filter(e -> !e.getKey().endsWith("scanschedules/status"))
+            .mapToLong(Map.Entry::getValue).sum();
+        assertEquals(0, writes, "nothing changed: no write but the schedule's own lastRun: " + apiSecond);
       } finally {
-        operator.close();
+        running.close();
       }
     }
+  }
+
+  private static long total(Map<String, Long> counts) {
+    return counts.values().stream().mapToLong(Long::longValue).sum();
   }
 
   /** One tiny single-layer image per digest, spread over the repositories, pushed in parallel. */
@@ -164,14 +195,15 @@ class ClusterScanBenchmarkTest {
 
   /** Namespaces, then per workload a Deployment, its ReplicaSet and its running pods, in parallel. */
   private static void createCluster(List<PushedImage> images) throws Exception {
-    namespace(RunningOperator.OPERATOR_NAMESPACE, Map.of());
+    operatorNamespace = fixture.namespace("vigil-bench", Map.of());
     for (int n = 0; n < NAMESPACES; n++) {
-      namespace(namespaceName(n), Map.of("vigil.dev/scan", "enabled"));
+      NAMESPACE_NAMES.add(fixture.namespace("bench-team", Map.of("vigil.dev/scan", "enabled")));
     }
     ImagePolicy policy = new ImagePolicy();
-    policy.setMetadata(new ObjectMetaBuilder().withName("default").withNamespace(RunningOperator.OPERATOR_NAMESPACE).build());
+    policy.setMetadata(new ObjectMetaBuilder().withName("default").withNamespace(operatorNamespace).build());
     policy.setSpec(new ImagePolicySpec());
-    policy.getSpec().match.namespaceSelector = new LabelSelectorBuilder().build();
+    policy.getSpec().match.namespaceSelector =
+        new LabelSelectorBuilder().withMatchLabels(Map.of("vigil.dev/scan", "enabled")).build();
     client.resource(policy).create();
 
     ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -194,40 +226,28 @@ class ClusterScanBenchmarkTest {
   }
 
   private static void workload(int n, PushedImage image) {
-    String ns = namespaceName(n % NAMESPACES);
+    String ns = NAMESPACE_NAMES.get(n % NAMESPACES);
     String name = "app-" + n;
     String reference = image.reference().toString();
     String imageId = reference.substring(0, reference.lastIndexOf(':')) + "@" + image.digest();
     Map<String, String> labels = Map.of("app", name);
-    // The mock server assigns its own uids on create, so owners are taken from its answers.
-    String deploymentUid = client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
-        .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).withUid(UUID.randomUUID().toString())
-            .withLabels(labels).withGeneration(1L).build())
+    PodSpec spec = podSpec(reference);
+    Deployment deployment = client.resource(new DeploymentBuilder()
+        .withMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).withLabels(labels).build())
         .withNewSpec().withReplicas(PODS_PER_WORKLOAD).withNewSelector().withMatchLabels(labels).endSelector()
         .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-        .withSpec(podSpec(reference)).endTemplate().endSpec().build()).create().getMetadata().getUid();
-    String rsName = name + "-7d4b9c";
-    String rsUid = client.apps().replicaSets().inNamespace(ns).resource(new ReplicaSetBuilder()
-        .withMetadata(new ObjectMetaBuilder().withName(rsName).withNamespace(ns).withUid(UUID.randomUUID().toString())
-            .withLabels(labels)
+        .withSpec(spec).endTemplate().endSpec().build()).create();
+    Map<String, String> rsLabels = Map.of("app", name, "pod-template-hash", "7d4b9c");
+    ReplicaSet rs = client.resource(new ReplicaSetBuilder()
+        .withMetadata(new ObjectMetaBuilder().withName(name + "-7d4b9c").withNamespace(ns).withLabels(rsLabels)
             .withAnnotations(Map.of("deployment.kubernetes.io/revision", "1"))
-            .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("Deployment")
-                .withName(name).withUid(deploymentUid).withController(true).build()).build())
-        .withNewSpec().withReplicas(PODS_PER_WORKLOAD).withNewSelector().withMatchLabels(labels).endSelector()
-        .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-        .withSpec(podSpec(reference)).endTemplate().endSpec().build()).create().getMetadata().getUid();
+            .withOwnerReferences(ClusterFixture.controller(deployment)).build())
+        .withNewSpec().withReplicas(PODS_PER_WORKLOAD).withNewSelector().withMatchLabels(rsLabels).endSelector()
+        .withNewTemplate().withNewMetadata().withLabels(rsLabels).endMetadata()
+        .withSpec(spec).endTemplate().endSpec().build()).create();
     for (int p = 0; p < PODS_PER_WORKLOAD; p++) {
-      client.pods().inNamespace(ns).resource(new PodBuilder()
-          .withMetadata(new ObjectMetaBuilder().withName(rsName + "-" + p).withNamespace(ns)
-              .withUid(UUID.randomUUID().toString()).withLabels(labels)
-              .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("ReplicaSet")
-                  .withName(rsName).withUid(rsUid).withController(true).build())
-              .build())
-          .withSpec(podSpec(reference))
-          .withNewStatus().withPhase("Running")
-          .withContainerStatuses(new ContainerStatusBuilder().withName("app").withImage(reference)
-              .withImageID(imageId).withReady(true).build())
-          .endStatus().build()).create();
+      Pod pod = fixture.pod(rs, rs.getMetadata().getName() + "-" + p, spec);
+      fixture.kubelet(pod, c -> imageId);
     }
   }
 
@@ -237,7 +257,7 @@ class ClusterScanBenchmarkTest {
 
   private static void createSchedule() {
     ScanSchedule schedule = new ScanSchedule();
-    schedule.setMetadata(new ObjectMetaBuilder().withName(SCHEDULE).withNamespace(RunningOperator.OPERATOR_NAMESPACE).build());
+    schedule.setMetadata(new ObjectMetaBuilder().withName(SCHEDULE).withNamespace(operatorNamespace).build());
     schedule.setSpec(new ScanScheduleSpec());
     schedule.getSpec().interval = "10s";
     schedule.getSpec().namespaceSelector =
@@ -246,14 +266,14 @@ class ClusterScanBenchmarkTest {
   }
 
   private static boolean policyObserved() {
-    ImagePolicy p = client.resources(ImagePolicy.class).inNamespace(RunningOperator.OPERATOR_NAMESPACE)
+    ImagePolicy p = client.resources(ImagePolicy.class).inNamespace(operatorNamespace)
         .withName("default").get();
     return p != null && p.getStatus() != null && p.getStatus().conditions != null
         && !p.getStatus().conditions.isEmpty();
   }
 
   private static ScanScheduleStatus.LastRun lastRun() {
-    ScanSchedule s = client.resources(ScanSchedule.class).inNamespace(RunningOperator.OPERATOR_NAMESPACE)
+    ScanSchedule s = client.resources(ScanSchedule.class).inNamespace(operatorNamespace)
         .withName(SCHEDULE).get();
     return s == null || s.getStatus() == null ? null : s.getStatus().lastRun;
   }
@@ -270,7 +290,8 @@ class ClusterScanBenchmarkTest {
 
   private static Map<String, String> reportVersions() {
     Map<String, String> out = new TreeMap<>();
-    client.resources(ImageReport.class).inAnyNamespace().list().getItems().forEach(r ->
+    client.resources(ImageReport.class).inAnyNamespace().list().getItems().stream()
+        .filter(r -> NAMESPACE_NAMES.contains(r.getMetadata().getNamespace())).forEach(r ->
         out.put(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), r.getMetadata().getResourceVersion()));
     return out;
   }
@@ -280,17 +301,6 @@ class ClusterScanBenchmarkTest {
     TimeUnit.MILLISECONDS.sleep(200);
     System.gc();
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-  }
-
-  private static String namespaceName(int n) {
-    return String.format("team-%03d", n);
-  }
-
-  private static void namespace(String name, Map<String, String> labels) {
-    Map<String, String> all = new TreeMap<>(labels);
-    all.put("kubernetes.io/metadata.name", name);
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).withLabels(all)
-        .endMetadata().build()).create();
   }
 
   /**

@@ -7,39 +7,52 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vigil.api.Conditions;
 import dev.vigil.api.ImagePolicy;
 import dev.vigil.api.ImagePolicySpec;
+import dev.vigil.testsupport.KubeApi;
+import dev.vigil.testsupport.OperatorInstall;
 import dev.vigil.testsupport.RunningOperator;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-@EnableKubernetesMockClient(crud = true)
+/**
+ * The ImagePolicy controller on a real API server, as the read-only install's ServiceAccount: the
+ * API server's schema and CEL rules admit these specs, the reconciler judges what they cannot
+ * (regular expressions, referenced Secrets) and applies status server-side.
+ */
 class ImagePolicyReconcilerTest {
 
   static KubernetesClient client;
-  static VigilOperator operator;
+  static RunningOperator operator;
+  static String opNs;
+  static String payments;
+  static String shop;
 
   @BeforeAll
   static void startOperator() throws Exception {
-    for (String ns : List.of("vigil-system", "payments", "shop")) {
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
-          .withLabels(Map.of("team", ns)).endMetadata().build()).create();
-    }
-    deployment("payments", "web", Map.of("app", "web"));
-    deployment("payments", "worker", Map.of("app", "worker"));
-    deployment("shop", "front", Map.of("app", "web"));
-    operator = RunningOperator.start(client);
+    KubeApi api = KubeApi.shared().withCrds();
+    ClusterFixture cluster = new ClusterFixture(api);
+    client = api.admin();
+    opNs = cluster.namespace("vigil-policies", Map.of());
+    payments = cluster.namespace("payments", Map.of("team", "payments"));
+    shop = cluster.namespace("shop", Map.of("team", "shop"));
+    OperatorInstall install = OperatorInstall.apply(api, opNs, OperatorInstall.Overlay.DEFAULT);
+    deployment(payments, "web", Map.of("app", "web"));
+    deployment(payments, "worker", Map.of("app", "worker"));
+    deployment(shop, "front", Map.of("app", "web"));
+    operator = RunningOperator.in(install)
+        .scan(RunningOperator.scanSettings("none", Set.of(opNs, payments, shop)))
+        .start();
   }
 
   @AfterAll
@@ -51,54 +64,54 @@ class ImagePolicyReconcilerTest {
 
   @Test
   void validPolicyIsReadyAndCountsTheWorkloadsItSelects() {
-    ImagePolicy policy = policy("payments", "web-only");
+    ImagePolicy policy = policy(payments, "web-only");
     policy.getSpec().match.workloadSelector = new LabelSelectorBuilder().withMatchLabels(Map.of("app", "web")).build();
     client.resource(policy).create();
 
-    Condition ready = awaitReady("payments", "web-only", "True");
+    Condition ready = awaitReady(payments, "web-only", "True");
     assertEquals(ImagePolicyReconciler.REASON_VALID, ready.getReason());
-    ImagePolicy read = get("payments", "web-only");
+    ImagePolicy read = get(payments, "web-only");
     assertEquals(1, read.getStatus().matchedWorkloads);
     assertEquals(read.getMetadata().getGeneration(), read.getStatus().observedGeneration);
   }
 
   @Test
   void imageGlobsNarrowTheMatchedWorkloadsByTheirNormalisedImages() {
-    ImagePolicy nginx = policy("payments", "nginx-images");
+    ImagePolicy nginx = policy(payments, "nginx-images");
     nginx.getSpec().match.images = List.of("docker.io/library/nginx:*");
     client.resource(nginx).create();
-    ImagePolicy elsewhere = policy("payments", "other-images");
+    ImagePolicy elsewhere = policy(payments, "other-images");
     elsewhere.getSpec().match.images = List.of("registry.example.com/**");
     client.resource(elsewhere).create();
-    awaitReady("payments", "nginx-images", "True");
-    awaitReady("payments", "other-images", "True");
-    assertEquals(2, get("payments", "nginx-images").getStatus().matchedWorkloads, "nginx:1.27 is docker.io/library/nginx:1.27");
-    assertEquals(0, get("payments", "other-images").getStatus().matchedWorkloads);
+    awaitReady(payments, "nginx-images", "True");
+    awaitReady(payments, "other-images", "True");
+    assertEquals(2, get(payments, "nginx-images").getStatus().matchedWorkloads, "nginx:1.27 is docker.io/library/nginx:1.27");
+    assertEquals(0, get(payments, "other-images").getStatus().matchedWorkloads);
   }
 
   @Test
   void policyOutsideTheOperatorNamespaceIgnoresItsNamespaceSelector() {
-    ImagePolicy policy = policy("shop", "reach-out");
+    ImagePolicy policy = policy(shop, "reach-out");
     policy.getSpec().match.namespaceSelector =
         new LabelSelectorBuilder().withMatchLabels(Map.of("team", "payments")).build();
     client.resource(policy).create();
-    awaitReady("shop", "reach-out", "True");
-    assertEquals(1, get("shop", "reach-out").getStatus().matchedWorkloads, "only shop/front");
+    awaitReady(shop, "reach-out", "True");
+    assertEquals(1, get(shop, "reach-out").getStatus().matchedWorkloads, "only shop/front");
   }
 
   @Test
   void policyInTheOperatorNamespaceSelectsNamespacesByLabel() {
-    ImagePolicy policy = policy("vigil-system", "cluster-web");
+    ImagePolicy policy = policy(opNs, "cluster-web");
     policy.getSpec().match.namespaceSelector =
         new LabelSelectorBuilder().withMatchLabels(Map.of("team", "payments")).build();
     client.resource(policy).create();
-    awaitReady("vigil-system", "cluster-web", "True");
-    assertEquals(2, get("vigil-system", "cluster-web").getStatus().matchedWorkloads);
+    awaitReady(opNs, "cluster-web", "True");
+    assertEquals(2, get(opNs, "cluster-web").getStatus().matchedWorkloads);
   }
 
   @Test
   void invalidSpecIsReportedWithTheFieldAndAWarningEventThenFixedBySpecChange() {
-    ImagePolicy policy = policy("payments", "bad-regex");
+    ImagePolicy policy = policy(payments, "bad-regex");
     ImagePolicySpec.Identity identity = new ImagePolicySpec.Identity();
     identity.issuer = "https://token.actions.githubusercontent.com";
     identity.subjectRegExp = "^https://github.com/acme/(unclosed$";
@@ -110,33 +123,33 @@ class ImagePolicyReconcilerTest {
     policy.getSpec().signatures.authorities = List.of(authority);
     client.resource(policy).create();
 
-    Condition ready = awaitReady("payments", "bad-regex", "False");
+    Condition ready = awaitReady(payments, "bad-regex", "False");
     assertEquals(ImagePolicyReconciler.REASON_INVALID_SPEC, ready.getReason());
     assertTrue(ready.getMessage().startsWith(
         "spec.signatures.authorities[0].keyless.identities[0].subjectRegExp: invalid regular expression"),
         ready.getMessage());
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      List<Event> events = client.v1().events().inNamespace("payments").list().getItems().stream()
+      List<Event> events = client.v1().events().inNamespace(payments).list().getItems().stream()
           .filter(e -> "bad-regex".equals(e.getInvolvedObject().getName())).toList();
       assertEquals(1, events.size());
       assertEquals("Warning", events.get(0).getType());
       assertEquals("InvalidSpec", events.get(0).getReason());
     });
 
-    client.resources(ImagePolicy.class).inNamespace("payments").withName("bad-regex").edit(p -> {
+    client.resources(ImagePolicy.class).inNamespace(payments).withName("bad-regex").edit(p -> {
       p.getSpec().signatures.authorities.get(0).keyless.identities.get(0).subjectRegExp =
           "^https://github\\.com/acme/.+$";
       return p;
     });
-    Condition fixed = awaitReady("payments", "bad-regex", "True");
+    Condition fixed = awaitReady(payments, "bad-regex", "True");
     assertEquals(ImagePolicyReconciler.REASON_VALID, fixed.getReason());
-    ImagePolicy read = get("payments", "bad-regex");
+    ImagePolicy read = get(payments, "bad-regex");
     assertEquals(2L, read.getStatus().observedGeneration);
   }
 
   @Test
   void missingKeySecretMakesThePolicyInvalidUntilTheSecretExists() {
-    ImagePolicy policy = policy("payments", "keyed");
+    ImagePolicy policy = policy(payments, "keyed");
     ImagePolicySpec.Authority authority = new ImagePolicySpec.Authority();
     authority.name = "release";
     authority.key = new ImagePolicySpec.KeyRef();
@@ -144,19 +157,19 @@ class ImagePolicyReconcilerTest {
     policy.getSpec().signatures.mode = ImagePolicySpec.Signatures.Mode.Audit;
     policy.getSpec().signatures.authorities = List.of(authority);
     client.resource(policy).create();
-    Condition ready = awaitReady("payments", "keyed", "False");
-    assertEquals("spec.signatures.authorities[0].key.secretRef: Secret payments/cosign-pub does not exist",
+    Condition ready = awaitReady(payments, "keyed", "False");
+    assertEquals("spec.signatures.authorities[0].key.secretRef: Secret " + payments + "/cosign-pub does not exist",
         ready.getMessage());
 
-    client.secrets().inNamespace("payments").resource(new SecretBuilder()
+    client.secrets().inNamespace(payments).resource(new SecretBuilder()
         .withMetadata(new ObjectMetaBuilder().withName("cosign-pub").build())
         .withStringData(Map.of("cosign.pub", "-----BEGIN PUBLIC KEY-----\n...")).build()).create();
     // A spec edit triggers the reconcile at once; in a cluster the periodic resync does.
-    client.resources(ImagePolicy.class).inNamespace("payments").withName("keyed").edit(p -> {
+    client.resources(ImagePolicy.class).inNamespace(payments).withName("keyed").edit(p -> {
       p.getSpec().vulnerabilities.ignoreUnfixed = true;
       return p;
     });
-    awaitReady("payments", "keyed", "True");
+    awaitReady(payments, "keyed", "True");
   }
 
   private static Condition awaitReady(String ns, String name, String status) {

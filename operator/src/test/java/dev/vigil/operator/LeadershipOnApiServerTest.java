@@ -102,6 +102,30 @@ class LeadershipOnApiServerTest {
     }
   }
 
+  @Test
+  void aHealthyOperatorStaysLiveWellPastTheUnreachableBound() throws Exception {
+    KubeApi api = KubeApi.shared().withCrds();
+    String ns = api.createNamespace("stays-live");
+    OperatorInstall install = OperatorInstall.apply(api, ns, OperatorInstall.Overlay.DEFAULT);
+    // A 3 s bound probes every second: ten probes and three bounds pass while the test waits.
+    LifecycleSettings lifecycle = new LifecycleSettings(Duration.ofSeconds(10), Duration.ofSeconds(3));
+    try (KubernetesClient client = install.client();
+        VigilOperator operator = VigilOperator.start(client, options(ns, false, lifecycle))) {
+      Awaitility.await().atMost(WAIT).until(() -> get(operator, "/readyz").statusCode() == 200);
+      Thread.sleep(10_000);
+      assertEquals(Optional.empty(), operator.lifecycle().stopReason());
+      assertEquals(200, get(operator, "/healthz").statusCode());
+    }
+  }
+
+  @Test
+  void controllersCountAsUnhealthyOnlyWithAnUnhealthySource() {
+    assertEquals(java.util.Set.of(), VigilOperator.unhealthyControllers(
+        java.util.Map.of("imagepolicy", java.util.Map.of(), "scanschedule", java.util.Map.of())));
+    assertEquals(java.util.Set.of("scanschedule"), VigilOperator.unhealthyControllers(
+        java.util.Map.of("imagepolicy", java.util.Map.of(), "scanschedule", java.util.Map.of("informer", "x"))));
+  }
+
   private static VigilOperator.Options options(String ns, boolean leaderElection, LifecycleSettings lifecycle)
       throws Exception {
     return new VigilOperator.Options(new InetSocketAddress("127.0.0.1", 0), leaderElection, true,

@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.api.ImagePolicy;
 import dev.vigil.api.ImagePolicySpec;
+import dev.vigil.testsupport.KubeApi;
+import dev.vigil.testsupport.OperatorInstall;
 import dev.vigil.testsupport.RunningOperator;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -24,16 +27,21 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-@EnableKubernetesMockClient(crud = true)
+/** /healthz, /readyz and /metrics of an operator running as the read-only install's ServiceAccount. */
 class OperatorEndpointsTest {
 
   static KubernetesClient client;
-  static VigilOperator operator;
+  static RunningOperator operator;
+  static String opNs;
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws Exception {
-    operator = RunningOperator.start(client);
+    KubeApi api = KubeApi.shared().withCrds();
+    client = api.admin();
+    opNs = new ClusterFixture(api).namespace("vigil-endpoints", Map.of());
+    OperatorInstall install = OperatorInstall.apply(api, opNs, OperatorInstall.Overlay.DEFAULT);
+    operator = RunningOperator.in(install).scan(RunningOperator.scanSettings("none", Set.of(opNs))).start();
   }
 
   @AfterAll
@@ -43,7 +51,7 @@ class OperatorEndpointsTest {
 
   @Test
   void livenessAndReadinessAnswerOkOnceInformersAreSynced() throws Exception {
-    assertTrue(operator.isReady());
+    assertTrue(operator.operator().isReady());
     assertEquals(200, get("/healthz").statusCode());
     HttpResponse<String> ready = get("/readyz");
     assertEquals(200, ready.statusCode());
@@ -54,7 +62,7 @@ class OperatorEndpointsTest {
   @Test
   void metricsHaveJvmAndReconcileSeriesWithoutPerResourceLabels() throws Exception {
     ImagePolicy p = new ImagePolicy();
-    p.setMetadata(new ObjectMetaBuilder().withName("metrics-probe").withNamespace("default").build());
+    p.setMetadata(new ObjectMetaBuilder().withName("metrics-probe").withNamespace(opNs).build());
     p.setSpec(new ImagePolicySpec());
     client.resource(p).create();
     Awaitility.await().atMost(Duration.ofSeconds(15)).until(() ->

@@ -15,34 +15,30 @@ import dev.vigil.api.ScanSchedule;
 import dev.vigil.api.ScanScheduleSpec;
 import dev.vigil.api.SeverityThreshold;
 import dev.vigil.rollout.RolloutAnnotation;
+import dev.vigil.rollout.RolloutExecutor;
 import dev.vigil.rollout.RolloutPhase;
 import dev.vigil.signature.CosignSignaturePusher;
 import dev.vigil.signature.TestCosignSigner;
 import dev.vigil.signature.TestSigstore;
+import dev.vigil.testsupport.KubeApi;
 import dev.vigil.testsupport.LocalRegistry;
 import dev.vigil.testsupport.NotificationEndpoint;
+import dev.vigil.testsupport.OperatorInstall;
 import dev.vigil.testsupport.PushedImage;
 import dev.vigil.testsupport.RunningOperator;
 import dev.vigil.testsupport.SampleImages;
 import dev.vigil.testsupport.TestImage;
 import dev.vigil.webhook.WebhookFormat;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -55,10 +51,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
@@ -69,24 +65,30 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Rebuilt images redeployed end to end: a mock cluster (CRUD mode) runs Deployments whose pods
- * report digests from the real local registry; the registry notifies the operator's webhook
- * receiver (Bearer secret) of every push; policies with {@code updates} decide; the test plays
- * the Deployment controller by writing the Deployment's status. Each scenario has its own
- * namespace and repository; the restart scenario runs last because it replaces the operator.
+ * Rebuilt images redeployed end to end, on the API server with kube-controller-manager: the
+ * Deployment controller makes ReplicaSets and pods and reports progress for real; the test plays
+ * only the kubelet, starting pods with the digest their image names. The registry notifies the
+ * operator's webhook receiver (Bearer secret from a Secret) of every push; policies with
+ * {@code updates} decide; the operator patches Deployments as its ServiceAccount with the
+ * rollout rights of {@code config/with-rollout}. Each scenario has its own namespace and
+ * repository; the restart scenario runs last because it replaces the operator.
  */
-@EnableKubernetesMockClient(crud = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedeployTest {
 
   static final String SECRET = "registry-notification-secret-0123";
   static final String CURL_FIXED = "7.81.0-1ubuntu1.11";
   static final KeyPair RELEASE_KEY = TestSigstore.ecKey();
+  static final List<String> SCENARIOS =
+      List.of("rollout", "unsigned", "critical", "window", "failing", "notify", "restart");
 
-  static KubernetesClient client;
+  static KubeApi api;
+  static ClusterFixture cluster;
+  static KubernetesClient admin;
   static LocalRegistry registry;
-  static VigilOperator operator;
-  static int webhookPort;
+  static RunningOperator operator;
+  static String opNs;
+  static final Map<String, String> namespaces = new LinkedHashMap<>();
 
   /** One workload scenario: its namespace, repository and the image it runs. */
   record Scenario(String namespace, String repository, PushedImage running) {
@@ -97,6 +99,10 @@ class RedeployTest {
 
   @BeforeAll
   static void setUp() throws Exception {
+    api = KubeApi.withControllerManager().withCrds();
+    cluster = new ClusterFixture(api);
+    admin = api.admin();
+    int webhookPort;
     try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       webhookPort = free.getLocalPort();
     }
@@ -105,34 +111,38 @@ class RedeployTest {
             URI.create("http://127.0.0.1:" + webhookPort + WebhookFormat.DISTRIBUTION.path()),
             Map.of("Authorization", List.of("Bearer " + SECRET))))
         .start();
-    namespace("vigil-system", false);
-    client.secrets().inNamespace("vigil-system").resource(new SecretBuilder()
-        .withNewMetadata().withName("webhook").withNamespace("vigil-system").endMetadata()
+    opNs = cluster.namespace("vigil-redeploy", Map.of());
+    for (String name : SCENARIOS) {
+      namespaces.put(name, cluster.namespace(name, Map.of("vigil.dev/scan", opNs)));
+    }
+    OperatorInstall install = OperatorInstall.apply(api, opNs, OperatorInstall.Overlay.WITH_ROLLOUT);
+    admin.secrets().inNamespace(opNs).resource(new SecretBuilder()
+        .withNewMetadata().withName("webhook").withNamespace(opNs).endMetadata()
         .withStringData(Map.of("secret", SECRET)).build()).create();
     ScanSchedule schedule = new ScanSchedule();
-    schedule.setMetadata(new ObjectMetaBuilder().withName("every-3s").withNamespace("vigil-system").build());
+    schedule.setMetadata(new ObjectMetaBuilder().withName("every-3s").withNamespace(opNs).build());
     schedule.setSpec(new ScanScheduleSpec());
     schedule.getSpec().interval = "3s";
     schedule.getSpec().namespaceSelector =
-        new LabelSelectorBuilder().withMatchLabels(Map.of("vigil.dev/scan", "enabled")).build();
-    client.resource(schedule).create();
-    operator = startOperator();
-  }
-
-  static VigilOperator startOperator() throws Exception {
-    return RunningOperator.start(client, Duration.ofSeconds(1),
-        RunningOperator.scanSettings(SampleImages.OSV.toString()),
-        new UpdateSettings(5, Duration.ofMillis(500), new WebhookOptions(
+        new LabelSelectorBuilder().withMatchLabels(Map.of("vigil.dev/scan", opNs)).build();
+    admin.resource(schedule).create();
+    operator = RunningOperator.in(install)
+        .scan(RunningOperator.scanSettings(SampleImages.OSV.toString(), Set.copyOf(namespaces.values())))
+        .updates(new UpdateSettings(5, Duration.ofMillis(500), new WebhookOptions(
             new InetSocketAddress("127.0.0.1", webhookPort),
-            new WebhookOptions.SecretKeyRef("vigil-system", "webhook", "secret"))));
+            new WebhookOptions.SecretKeyRef(opNs, "webhook", "secret"))))
+        .start();
   }
 
   @AfterAll
   static void tearDown() {
-    if (operator != null) {
-      operator.close();
+    try {
+      if (operator != null) {
+        operator.close();
+      }
+    } finally {
+      registry.close();
     }
-    registry.close();
   }
 
   @Test
@@ -148,21 +158,24 @@ class RedeployTest {
     assertEquals(s.running().digest(), annotation.from());
     assertEquals(rebuild.digest(), annotation.to());
     assertEquals(s.image(), annotation.previousImage());
-    awaitState(s, State.RollingOut);
+    assertPatchedByVigil(patched);
+    ImageReportStatus.Update rolling = awaitState(s, State.RollingOut);
+    assertEquals(rebuild.digest(), rolling.candidate.digest);
+    assertEquals("1.0", rolling.candidate.tag);
+    assertEquals(ImageReportStatus.SignatureInfo.Status.Verified, rolling.candidate.signature);
+    assertEquals(0, rolling.candidate.newFindings);
+    assertTrue(rolling.candidate.fixes > 0, "the curl vulnerabilities are fixed: " + rolling.candidate.fixes);
 
-    markProgressed(s, "NewReplicaSetAvailable");
+    startPods(s);
     ImageReportStatus.Update update = awaitState(s, State.RolledOut);
-    assertEquals(rebuild.digest(), update.candidate.digest);
-    assertEquals("1.0", update.candidate.tag);
-    assertEquals(ImageReportStatus.SignatureInfo.Status.Verified, update.candidate.signature);
-    assertEquals(0, update.candidate.newFindings);
-    assertTrue(update.candidate.fixes > 0, "the curl vulnerabilities are fixed: " + update.candidate.fixes);
     assertEquals(1, update.history.size());
     assertEquals(s.running().digest(), update.history.get(0).from);
     assertEquals(rebuild.digest(), update.history.get(0).to);
     assertEquals(State.RolledOut, update.history.get(0).result);
     assertEquals(RolloutPhase.RolledOut, RolloutAnnotation.read(deployment(s)).orElseThrow().phase());
     assertEquals("True", Conditions.find(report(s).getStatus(), "UpToDate").orElseThrow().getStatus());
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(rebuild.digest(),
+        report(s).getStatus().image.digest, "the report follows the pods to the digest they now run"));
     awaitEvent(s, "UpdateRollingOut", "Normal");
     awaitEvent(s, "UpdateRolledOut", "Normal");
     assertTrue(metrics().contains("vigil_redeploys_total{result=\"RolledOut\"} 1.0"), metrics());
@@ -179,8 +192,7 @@ class RedeployTest {
     assertEquals("Blocked: candidate unsigned", update.reason);
     assertEquals(rebuild.digest(), update.candidate.digest);
     assertEquals(ImageReportStatus.SignatureInfo.Status.Unsigned, update.candidate.signature);
-    assertEquals(s.image(), deployment(s).getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
-    assertEquals(null, RolloutAnnotation.read(deployment(s)).orElse(null));
+    assertNeverPatched(s);
     var upToDate = Conditions.find(report(s).getStatus(), "UpToDate").orElseThrow();
     assertEquals("False", upToDate.getStatus());
     assertEquals("Blocked: candidate unsigned", upToDate.getMessage());
@@ -198,7 +210,7 @@ class RedeployTest {
     assertEquals(rebuild.digest(), update.candidate.digest);
     assertEquals(1, update.candidate.newFindings);
     assertEquals(ImageReportStatus.SignatureInfo.Status.Verified, update.candidate.signature);
-    assertEquals(s.image(), deployment(s).getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+    assertNeverPatched(s);
   }
 
   @Test
@@ -221,7 +233,7 @@ class RedeployTest {
     ImageReportStatus.Update update = awaitState(s, State.Waiting);
     assertEquals("Waiting: next maintenance window opens at " + opening, update.reason);
     assertEquals(true, update.available);
-    assertEquals(s.image(), deployment(s).getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+    assertNeverPatched(s);
   }
 
   @Test
@@ -231,22 +243,30 @@ class RedeployTest {
     PushedImage rebuild = pushSigned(s, SampleImages.ubuntuWithCurl(CURL_FIXED, "binary-2"));
     awaitImage(s, s.image() + "@" + rebuild.digest());
 
-    markProgressed(s, "ProgressDeadlineExceeded");
-    ImageReportStatus.Update update = awaitState(s, State.RolledBack);
-    assertEquals(s.image(), deployment(s).getSpec().getTemplate().getSpec().getContainers().get(0).getImage(),
-        "the exact previous image string");
+    // The new pod never starts: the Deployment controller gives up after progressDeadlineSeconds.
+    ImageReportStatus.Update update = awaitState(s, State.RolledBack, Duration.ofSeconds(120));
+    assertEquals(s.image(), templateImage(s), "the exact previous image string");
     assertEquals(State.RolledBack, update.history.get(update.history.size() - 1).result);
     assertEquals(rebuild.digest(), update.history.get(update.history.size() - 1).to);
-    await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events().inNamespace(s.namespace()).list()
-        .getItems().stream().anyMatch(e -> "UpdateRolledBack".equals(e.getReason()) && "Warning".equals(e.getType())
+    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.events(s.namespace(), "app").stream()
+        .anyMatch(e -> "UpdateRolledBack".equals(e.getReason()) && "Warning".equals(e.getType())
             && e.getMessage().startsWith("container app: RolledBack: Deployment ProgressDeadlineExceeded")));
+    // The Deployment controller went back to the first ReplicaSet, whose pod runs on.
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      Deployment d = deployment(s);
+      return d.getStatus() != null && d.getStatus().getObservedGeneration() >= d.getMetadata().getGeneration()
+          && d.getStatus().getConditions().stream().anyMatch(c -> "Progressing".equals(c.getType())
+              && "NewReplicaSetAvailable".equals(c.getReason()));
+    });
 
     // Scheduled scans run the step again every few seconds: the candidate stays rolled back.
-    await().during(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(10)).until(() ->
-        s.image().equals(deployment(s).getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+    long generation = deployment(s).getMetadata().getGeneration();
+    await().during(Duration.ofSeconds(7)).atMost(Duration.ofSeconds(15)).until(() ->
+        s.image().equals(templateImage(s)) && deployment(s).getMetadata().getGeneration() == generation
             && report(s).getStatus().update.state == State.RolledBack);
     assertEquals("RolledBack: candidate 1.0@" + rebuild.digest().substring(0, 19)
         + " failed on this workload and is not retried", report(s).getStatus().update.reason);
+    assertEquals(s.running().digest(), report(s).getStatus().image.digest, "the first pod still runs");
     assertTrue(metrics().contains("vigil_redeploys_total{result=\"RolledBack\"} 1.0"), metrics());
   }
 
@@ -260,9 +280,10 @@ class RedeployTest {
     assertEquals(rebuild.digest(), update.candidate.digest);
     assertTrue(update.reason.startsWith("Available: candidate 1.0@"), update.reason);
     assertTrue(update.reason.endsWith("(updates.mode is Notify)"), update.reason);
-    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() ->
-        s.image().equals(deployment(s).getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+    await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).until(() ->
+        s.image().equals(templateImage(s))
             && !deployment(s).getMetadata().getAnnotations().containsKey(RolloutAnnotation.KEY));
+    assertNeverPatched(s);
   }
 
   @Test
@@ -273,14 +294,14 @@ class RedeployTest {
     awaitImage(s, s.image() + "@" + rebuild.digest());
     RolloutAnnotation started = RolloutAnnotation.read(deployment(s)).orElseThrow();
 
-    operator.close();
-    operator = startOperator();
-    markProgressed(s, "NewReplicaSetAvailable");
+    operator = operator.restart();
+    startPods(s);
     ImageReportStatus.Update update = awaitState(s, State.RolledOut);
-    RolloutAnnotation finished = RolloutAnnotation.read(deployment(s)).orElseThrow();
-    assertEquals(started.withPhase(RolloutPhase.RolledOut), finished, "same rollout, started once");
-    assertEquals(s.image() + "@" + rebuild.digest(),
-        deployment(s).getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+    Deployment finished = deployment(s);
+    assertEquals(started.withPhase(RolloutPhase.RolledOut), RolloutAnnotation.read(finished).orElseThrow(),
+        "same rollout, started once");
+    assertEquals(List.of("1", "2"), revisions(s), "the template was changed once: one new ReplicaSet");
+    assertEquals(s.image() + "@" + rebuild.digest(), templateImage(s));
     assertEquals(State.RolledOut, update.history.get(update.history.size() - 1).result);
     assertTrue(metrics().contains("vigil_redeploys_total{result=\"RolledOut\"} 1.0"),
         "the new operator counted the one it finished: " + metrics());
@@ -288,12 +309,10 @@ class RedeployTest {
 
   // --- scenario set-up -------------------------------------------------------------------
 
-  /** Namespace, policy (Rollout, PinDigest, signed by the release key), image and Deployment. */
-  static Scenario scenario(String ns, String repository, Consumer<ImagePolicy> customize) {
-    namespace(ns, true);
-    ImagePolicy policy = new ImagePolicy();
-    policy.setMetadata(new ObjectMetaBuilder().withName("updates").withNamespace(ns).build());
-    policy.setSpec(new ImagePolicySpec());
+  /** Policy (Rollout, PinDigest, signed by the release key), image and a running Deployment. */
+  static Scenario scenario(String name, String repository, Consumer<ImagePolicy> customize) throws Exception {
+    String ns = namespaces.get(name);
+    ImagePolicy policy = ClusterFixture.policy(ns, "updates");
     policy.getSpec().vulnerabilities.failOn = SeverityThreshold.Critical;
     policy.getSpec().signatures = new ImagePolicySpec.Signatures();
     policy.getSpec().signatures.mode = ImagePolicySpec.Signatures.Mode.Audit;
@@ -305,15 +324,25 @@ class RedeployTest {
     policy.getSpec().updates.mode = ImagePolicySpec.Updates.Mode.Rollout;
     policy.getSpec().updates.method = ImagePolicySpec.Updates.Method.PinDigest;
     customize.accept(policy);
-    client.resource(policy).create();
+    admin.resource(policy).create();
 
     PushedImage running = registry.pusher().push(repository, "1.0", SampleImages.ubuntuWithCurl());
     Scenario s = new Scenario(ns, repository, running);
-    deploymentWithPod(s);
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
+    Map<String, String> labels = Map.of("app", "app");
+    admin.resource(new DeploymentBuilder()
+        .withNewMetadata().withName("app").withNamespace(ns).withLabels(labels).endMetadata()
+        .withNewSpec().withReplicas(1)
+        // Only where the test wants the Deployment controller to give up; otherwise its default (600 s).
+        .withProgressDeadlineSeconds("failing".equals(name) ? 15 : null)
+        .withNewSelector().withMatchLabels(labels).endSelector()
+        .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
+        .withSpec(ClusterFixture.podSpec("app", s.image(), null)).endTemplate().endSpec().build()).create();
+    startPods(s);
+    await().atMost(Duration.ofSeconds(120)).until(() -> {
       ImageReport r = report(s);
       return r != null && r.getStatus() != null && r.getStatus().compliance != null
-          && r.getStatus().compliance.policies.contains("updates");
+          && r.getStatus().compliance.policies.contains("updates")
+          && running.digest().equals(r.getStatus().image.digest);
     });
     return s;
   }
@@ -328,70 +357,75 @@ class RedeployTest {
     return registry.pusher().push(s.repository(), "1.0", image);
   }
 
-  static void deploymentWithPod(Scenario s) {
-    String ns = s.namespace();
-    Map<String, String> labels = Map.of("app", "app");
-    Deployment d = client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
-        .withMetadata(new ObjectMetaBuilder().withName("app").withNamespace(ns)
-            .withUid(UUID.randomUUID().toString()).withLabels(labels).withGeneration(1L).build())
-        .withNewSpec().withReplicas(1).withNewSelector().withMatchLabels(labels).endSelector()
-        .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-        .withSpec(podSpec(s.image())).endTemplate().endSpec().build()).create();
-    var rs = client.apps().replicaSets().inNamespace(ns).resource(new ReplicaSetBuilder()
-        .withMetadata(new ObjectMetaBuilder().withName("app-1").withNamespace(ns)
-            .withUid(UUID.randomUUID().toString()).withLabels(labels)
-            .withAnnotations(Map.of("deployment.kubernetes.io/revision", "1"))
-            .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("Deployment")
-                .withName("app").withUid(d.getMetadata().getUid()).withController(true).build()).build())
-        .withNewSpec().withNewSelector().withMatchLabels(labels).endSelector()
-        .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-        .withSpec(podSpec(s.image())).endTemplate().endSpec().build()).create();
-    client.pods().inNamespace(ns).resource(new PodBuilder()
-        .withMetadata(new ObjectMetaBuilder().withName("app-1-a").withNamespace(ns)
-            .withUid(UUID.randomUUID().toString()).withLabels(labels)
-            .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("ReplicaSet")
-                .withName(rs.getMetadata().getName()).withUid(rs.getMetadata().getUid()).withController(true)
-                .build())
-            .build())
-        .withSpec(podSpec(s.image()))
-        .withNewStatus().withPhase("Running")
-        .withContainerStatuses(new ContainerStatusBuilder().withName("app").withImage(s.image())
-            .withImageID(registry.host() + "/" + s.repository() + "@" + s.running().digest())
-            .withReady(true).build())
-        .endStatus().build()).create();
-  }
-
-  static PodSpec podSpec(String image) {
-    return new PodSpecBuilder().addNewContainer().withName("app").withImage(image).endContainer().build();
-  }
-
-  /** Plays the Deployment controller: observed the current generation, with this Progressing reason. */
-  static void markProgressed(Scenario s, String progressingReason) {
-    client.apps().deployments().inNamespace(s.namespace()).withName("app").editStatus(d -> {
-      long generation = d.getMetadata().getGeneration() == null ? 1 : d.getMetadata().getGeneration();
-      boolean ok = "NewReplicaSetAvailable".equals(progressingReason);
-      d.setStatus(new DeploymentStatusBuilder().withObservedGeneration(generation)
-          .withReplicas(1).withUpdatedReplicas(ok ? 1 : 0).withAvailableReplicas(ok ? 1 : 0)
-          .withConditions(new DeploymentConditionBuilder().withType("Progressing")
-              .withStatus(ok ? "True" : "False").withReason(progressingReason).build())
-          .build());
-      return d;
+  /**
+   * Plays the kubelet for the pods the ReplicaSet controller made for the Deployment's current
+   * template: each starts and reports the digest it pulled (the pinned one, else what the tag
+   * named when the scenario began), until the Deployment controller says the rollout completed.
+   */
+  static void startPods(Scenario s) {
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      Deployment d = deployment(s);
+      String image = templateImage(s);
+      for (Pod pod : admin.pods().inNamespace(s.namespace()).withLabel("app", "app").list().getItems()) {
+        boolean current = image.equals(pod.getSpec().getContainers().get(0).getImage());
+        boolean started = pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null
+            && pod.getStatus().getContainerStatuses().stream().anyMatch(ContainerStatus::getReady);
+        if (current && !started && pod.getMetadata().getDeletionTimestamp() == null) {
+          cluster.kubelet(pod, c -> registry.host() + "/" + s.repository() + "@"
+              + (c.getImage().contains("@") ? c.getImage().substring(c.getImage().indexOf('@') + 1)
+                  : s.running().digest()));
+        }
+      }
+      return d.getStatus() != null && d.getStatus().getObservedGeneration() != null
+          && d.getStatus().getObservedGeneration() >= d.getMetadata().getGeneration()
+          && d.getStatus().getConditions() != null
+          && d.getStatus().getConditions().stream().anyMatch(c -> "Progressing".equals(c.getType())
+              && "NewReplicaSetAvailable".equals(c.getReason()))
+          && Integer.valueOf(1).equals(d.getStatus().getAvailableReplicas())
+          && Integer.valueOf(1).equals(d.getStatus().getUpdatedReplicas())
+          && Integer.valueOf(1).equals(d.getStatus().getReplicas());
     });
   }
 
   // --- reading the cluster ---------------------------------------------------------------
 
   static Deployment deployment(Scenario s) {
-    return client.apps().deployments().inNamespace(s.namespace()).withName("app").get();
+    return admin.apps().deployments().inNamespace(s.namespace()).withName("app").get();
+  }
+
+  static String templateImage(Scenario s) {
+    return deployment(s).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+  }
+
+  /** The revisions of the Deployment's ReplicaSets, as the Deployment controller numbered them. */
+  static List<String> revisions(Scenario s) {
+    return admin.apps().replicaSets().inNamespace(s.namespace()).withLabel("app", "app").list().getItems().stream()
+        .map(rs -> rs.getMetadata().getAnnotations().get("deployment.kubernetes.io/revision")).sorted().toList();
   }
 
   static ImageReport report(Scenario s) {
-    return client.resources(ImageReport.class).inNamespace(s.namespace()).withName("deployment-app-app").get();
+    return admin.resources(ImageReport.class).inNamespace(s.namespace()).withName("deployment-app-app").get();
+  }
+
+  /** The operator's workload patches are JSON patches recorded under its own field manager. */
+  static void assertPatchedByVigil(Deployment d) {
+    List<ManagedFieldsEntry> vigil = ClusterFixture.managedBy(d, RolloutExecutor.FIELD_MANAGER);
+    assertEquals(1, vigil.size(), () -> String.valueOf(d.getMetadata().getManagedFields()));
+    assertEquals("Update", vigil.get(0).getOperation());
+    String owned = vigil.get(0).getFieldsV1().getAdditionalProperties().toString();
+    assertTrue(owned.contains("vigil.dev/rollout"), owned);
+  }
+
+  static void assertNeverPatched(Scenario s) {
+    Deployment d = deployment(s);
+    assertEquals(1L, d.getMetadata().getGeneration(), "the template was never changed");
+    assertEquals(s.image(), templateImage(s));
+    assertEquals(null, RolloutAnnotation.read(d).orElse(null));
+    assertEquals(List.of(), ClusterFixture.managedBy(d, RolloutExecutor.FIELD_MANAGER), "Vigil never wrote to it");
   }
 
   static void awaitImage(Scenario s, String image) {
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(image,
-        deployment(s).getSpec().getTemplate().getSpec().getContainers().get(0).getImage(),
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertEquals(image, templateImage(s),
         () -> "report update: " + describe(report(s))));
   }
 
@@ -404,9 +438,13 @@ class RedeployTest {
   }
 
   static ImageReportStatus.Update awaitState(Scenario s, State state) {
+    return awaitState(s, state, Duration.ofSeconds(60));
+  }
+
+  static ImageReportStatus.Update awaitState(Scenario s, State state, Duration atMost) {
     Predicate<ImageReport> reached = r -> r != null && r.getStatus() != null && r.getStatus().update != null
         && r.getStatus().update.state == state;
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertTrue(reached.test(report(s)),
+    await().atMost(atMost).untilAsserted(() -> assertTrue(reached.test(report(s)),
         () -> "report update: " + describe(report(s))));
     ImageReportStatus.Update update = report(s).getStatus().update;
     assertNotNull(update.reason);
@@ -414,23 +452,13 @@ class RedeployTest {
   }
 
   static void awaitEvent(Scenario s, String reason, String type) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events().inNamespace(s.namespace()).list()
-        .getItems().stream().anyMatch((Event e) -> "app".equals(e.getInvolvedObject().getName())
-            && reason.equals(e.getReason()) && type.equals(e.getType())));
+    await().atMost(Duration.ofSeconds(30)).until(() -> cluster.events(s.namespace(), "app").stream()
+        .anyMatch((Event e) -> reason.equals(e.getReason()) && type.equals(e.getType())));
   }
 
   static String metrics() throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + operator.httpPort() + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
-  }
-
-  static void namespace(String name, boolean scanned) {
-    Map<String, String> labels = new HashMap<>(Map.of("kubernetes.io/metadata.name", name));
-    if (scanned) {
-      labels.put("vigil.dev/scan", "enabled");
-    }
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
-        .withLabels(labels).endMetadata().build()).create();
   }
 }

@@ -9,32 +9,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vigil.api.Conditions;
 import dev.vigil.api.ScanSchedule;
 import dev.vigil.api.ScanScheduleSpec;
+import dev.vigil.testsupport.KubeApi;
+import dev.vigil.testsupport.OperatorInstall;
 import dev.vigil.testsupport.RunningOperator;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-@EnableKubernetesMockClient(crud = true)
+/** The ScanSchedule controller on a real API server, as the read-only install's ServiceAccount. */
 class ScanScheduleReconcilerTest {
 
   static KubernetesClient client;
-  static VigilOperator operator;
+  static RunningOperator operator;
+  static String opNs;
 
   @BeforeAll
   static void startOperator() throws Exception {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("vigil-system")
-        .endMetadata().build()).create();
-    operator = RunningOperator.start(client, Duration.ofSeconds(1));
+    KubeApi api = KubeApi.shared().withCrds();
+    client = api.admin();
+    opNs = new ClusterFixture(api).namespace("vigil-schedules", Map.of());
+    OperatorInstall install = OperatorInstall.apply(api, opNs, OperatorInstall.Overlay.DEFAULT);
+    operator = RunningOperator.in(install)
+        .minScanInterval(Duration.ofSeconds(1))
+        .scan(RunningOperator.scanSettings("none", Set.of(opNs)))
+        .start();
   }
 
   @AfterAll
@@ -89,11 +97,11 @@ class ScanScheduleReconcilerTest {
     assertTrue(ready.getMessage().startsWith("spec.schedule: '61 * * * *' is not a valid cron expression"),
         ready.getMessage());
     assertNull(s.getStatus().nextScheduleTime);
-    await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events().inNamespace("vigil-system")
+    await().atMost(Duration.ofSeconds(10)).until(() -> client.v1().events().inNamespace(opNs)
         .list().getItems().stream().anyMatch(e -> "bad-cron".equals(e.getInvolvedObject().getName())
             && "InvalidSpec".equals(e.getReason()) && "Warning".equals(e.getType())));
 
-    client.resources(ScanSchedule.class).inNamespace("vigil-system").withName("bad-cron").edit(x -> {
+    client.resources(ScanSchedule.class).inNamespace(opNs).withName("bad-cron").edit(x -> {
       x.getSpec().schedule = "0 */6 * * *";
       return x;
     });
@@ -124,7 +132,7 @@ class ScanScheduleReconcilerTest {
     Thread.sleep(2500);
     assertNull(get("paused").getStatus().lastScheduleTime, "a suspended schedule records no run");
 
-    client.resources(ScanSchedule.class).inNamespace("vigil-system").withName("paused").edit(x -> {
+    client.resources(ScanSchedule.class).inNamespace(opNs).withName("paused").edit(x -> {
       x.getSpec().suspend = false;
       return x;
     });
@@ -134,7 +142,7 @@ class ScanScheduleReconcilerTest {
 
   private static void create(String name, ScanScheduleSpec spec) {
     ScanSchedule s = new ScanSchedule();
-    s.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("vigil-system").build());
+    s.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(opNs).build());
     s.setSpec(spec);
     client.resource(s).create();
   }
@@ -154,6 +162,6 @@ class ScanScheduleReconcilerTest {
   }
 
   private static ScanSchedule get(String name) {
-    return client.resources(ScanSchedule.class).inNamespace("vigil-system").withName(name).get();
+    return client.resources(ScanSchedule.class).inNamespace(opNs).withName(name).get();
   }
 }

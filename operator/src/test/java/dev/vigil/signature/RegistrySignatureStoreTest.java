@@ -107,6 +107,87 @@ class RegistrySignatureStoreTest {
     assertEquals(SIGNED, result.details().get(0).signedAt());
   }
 
+  private static final String BUNDLE_V03 = "application/vnd.dev.sigstore.bundle.v0.3+json";
+
+  /** Attaches {@code bundle} as an OCI referrer of {@code subjectDigest} in {@code repository}. */
+  private static TestArtifact attachBundle(String repository, String subjectDigest, long subjectSize, byte[] bundle) {
+    TestArtifact artifact = TestImages.artifact(BUNDLE_V03)
+        .subject("application/vnd.oci.image.manifest.v1+json", subjectDigest, subjectSize)
+        .blob(BUNDLE_V03, bundle).build();
+    pusher.pushReferrer(repository, artifact);
+    return artifact;
+  }
+
+  /**
+   * The conformance suite's Rekor v2 DSSE bundles are signed for a.txt, so they are attached to
+   * a.txt's digest (the blob is in the repository too): the registry serves them as referrers
+   * of that digest exactly as it serves an image's, and the ImagePolicy path verifies them.
+   */
+  @Test
+  void conformanceRekorV2DsseBundleAttachedInTheRegistryVerifies() throws Exception {
+    String suite = SigstoreConformanceTest.SUITE;
+    byte[] artifact = TestResources.bytes(suite + "a.txt");
+    String digest = pusher.pushBlob("conformance/rekor2", artifact);
+    assertEquals(ImageDigest.sha256(PublicKeys.sha256(artifact)).toString(), digest);
+    TestArtifact good = attachBundle("conformance/rekor2", digest, artifact.length,
+        TestResources.bytes(suite + "rekor2-dsse-happy-path/bundle.sigstore.json"));
+    attachBundle("conformance/rekor2", digest, artifact.length,
+        TestResources.bytes(suite + "rekor2-dsse-mismatch-sig_fail/bundle.sigstore.json"));
+    KeylessAuthority beacon = new KeylessAuthority("beacon",
+        List.of(Identity.exact(SigstoreConformanceTest.DEFAULT_ISSUER, SigstoreConformanceTest.DEFAULT_IDENTITY)),
+        TrustedRootSource.json(TestResources.bytes(suite + "rekor2-dsse-happy-path/trusted_root.json")));
+
+    SignatureResult result = verifier.verify(registry.host() + "/conformance/rekor2", digest, List.of(beacon));
+
+    assertEquals(SignatureStatus.Verified, result.status(), result.reason());
+    assertEquals(SigstoreConformanceTest.DEFAULT_IDENTITY, result.identity());
+    assertEquals("referrer " + good.digest() + " layer 0", result.details().get(0).source());
+    assertEquals(Instant.parse("2026-05-13T19:23:33Z"), result.details().get(0).signedAt());
+  }
+
+  @Test
+  void conformanceRekorV2DsseBundlesThatMustFailAreInvalidInTheRegistry() throws Exception {
+    String suite = SigstoreConformanceTest.SUITE;
+    byte[] artifact = TestResources.bytes(suite + "a.txt");
+    String digest = pusher.pushBlob("conformance/rekor2-fail", artifact);
+    List<String> cases = List.of(
+        "rekor2-dsse-invalid-sig_fail", "rekor2-dsse-mismatch-envelope_fail", "rekor2-dsse-mismatch-sig_fail");
+    for (String failing : cases) {
+      attachBundle("conformance/rekor2-fail", digest, artifact.length,
+          TestResources.bytes(suite + failing + "/bundle.sigstore.json"));
+    }
+    KeylessAuthority beacon = new KeylessAuthority("beacon",
+        List.of(Identity.exact(SigstoreConformanceTest.DEFAULT_ISSUER, SigstoreConformanceTest.DEFAULT_IDENTITY)),
+        TrustedRootSource.json(TestResources.bytes(suite + "rekor2-dsse-happy-path/trusted_root.json")));
+
+    SignatureResult result = verifier.verify(registry.host() + "/conformance/rekor2-fail", digest, List.of(beacon));
+
+    assertEquals(SignatureStatus.Invalid, result.status(), result.reason());
+    assertEquals(3, result.details().size(), result.details()::toString);
+    for (int i = 0; i < cases.size(); i++) {
+      assertTrue(result.details().get(i).reason().contains(SigstoreConformanceTest.REJECTIONS.get(cases.get(i))),
+          result.details().get(i).reason());
+    }
+  }
+
+  @Test
+  void keylessRekorV2AttestationOfAnImageVerifies() throws Exception {
+    PushedImage image = pushImage("acme/tiles", "rekor v2");
+    String repository = registry.host() + "/acme/tiles";
+    TestImage subject = TestImages.image().layer(l -> l.file("etc/release", "rekor v2\n")).build();
+    byte[] bundle = new TestBundleSigner(sigstore).keylessRekorV2Dsse(
+        TestBundleSigner.statement(repository, ImageDigest.parse(image.digest())), WORKFLOW, ISSUER, SIGNED,
+        SIGNED.plusSeconds(4));
+    TestArtifact attached = TestImages.artifact(BUNDLE_V03).subject(subject).blob(BUNDLE_V03, bundle).build();
+    pusher.pushReferrer("acme/tiles", attached);
+
+    SignatureResult result = verifier.verify(repository, image.digest(), List.of(ci()));
+
+    assertEquals(SignatureStatus.Verified, result.status(), result.reason());
+    assertEquals(WORKFLOW, result.identity());
+    assertEquals(SIGNED.plusSeconds(4), result.details().get(0).signedAt());
+  }
+
   @Test
   void imageWithoutSignaturesIsUnsigned() {
     PushedImage image = pushImage("acme/plain", "unsigned");

@@ -69,8 +69,7 @@ public final class TestBundleSigner {
    * inclusion proof and checkpoint) when {@code integratedTime} is not null.
    */
   public byte[] keyedDsse(KeyPair key, byte[] statement, Instant integratedTime) {
-    byte[] pae =
-        new SigstoreBundle.Envelope(SigstoreBundle.IN_TOTO_PAYLOAD_TYPE, statement, java.util.List.of()).pae();
+    byte[] pae = SigstoreBundle.Envelope.pae(SigstoreBundle.IN_TOTO_PAYLOAD_TYPE, statement);
     byte[] signature = TestSigstore.sign(key.getPrivate(), pae);
     ObjectNode bundle = JSON.createObjectNode();
     bundle.put("mediaType", MEDIA_TYPE);
@@ -92,6 +91,115 @@ public final class TestBundleSigner {
     envelope.put("payloadType", SigstoreBundle.IN_TOTO_PAYLOAD_TYPE);
     envelope.putArray("signatures").addObject().put("sig", TestSigstore.base64(signature)).put("keyid", "");
     return write(bundle);
+  }
+
+  /**
+   * Key-signed message-signature bundle over {@code digest} whose only log entry is a
+   * hashedrekord 0.0.2 entry in the Rekor v2 log, with an RFC 3161 timestamp made at {@code
+   * timestampedAt} (Rekor v2 entries have no integrated time).
+   */
+  public byte[] keyedRekorV2Message(KeyPair key, ImageDigest digest, Instant timestampedAt) {
+    byte[] signature = signDigest(key, digest.bytes());
+    String body = hashedRekordV2(digest.bytes(), signature, keyVerifier(key));
+    ObjectNode bundle = JSON.createObjectNode();
+    bundle.put("mediaType", MEDIA_TYPE);
+    ObjectNode material = bundle.putObject("verificationMaterial");
+    material.putObject("publicKey").put("hint", TestSigstore.base64(PublicKeys.sha256(key.getPublic().getEncoded())));
+    addRekorV2Entry(material, sigstore.logV2(body, 3), "hashedrekord");
+    addTimestamp(material, sigstore.timestamp(signature, timestampedAt));
+    ObjectNode message = bundle.putObject("messageSignature");
+    message.putObject("messageDigest").put("algorithm", "SHA2_256").put("digest", TestSigstore.base64(digest.bytes()));
+    message.put("signature", TestSigstore.base64(signature));
+    return write(bundle);
+  }
+
+  /**
+   * Key-signed DSSE bundle over {@code statement} logged in Rekor v2, with an RFC 3161
+   * timestamp made at {@code timestampedAt}. The entry is "hashedrekord over DSSE" (a
+   * hashedrekord 0.0.2 entry recording the SHA-256 of the envelope's PAE) or, with {@code
+   * dsseEntry}, a dsse 0.0.2 entry recording the payload hash.
+   */
+  public byte[] keyedRekorV2Dsse(KeyPair key, byte[] statement, Instant timestampedAt, boolean dsseEntry) {
+    byte[] pae = SigstoreBundle.Envelope.pae(SigstoreBundle.IN_TOTO_PAYLOAD_TYPE, statement);
+    byte[] signature = TestSigstore.sign(key.getPrivate(), pae);
+    ObjectNode bundle = JSON.createObjectNode();
+    bundle.put("mediaType", MEDIA_TYPE);
+    ObjectNode material = bundle.putObject("verificationMaterial");
+    material.putObject("publicKey").put("hint", TestSigstore.base64(PublicKeys.sha256(key.getPublic().getEncoded())));
+    String body =
+        dsseEntry
+            ? "{\"apiVersion\":\"0.0.2\",\"kind\":\"dsse\",\"spec\":{\"dsseV002\":{\"payloadHash\":"
+                + "{\"algorithm\":\"SHA2_256\",\"digest\":\"" + TestSigstore.base64(PublicKeys.sha256(statement))
+                + "\"},\"signatures\":[{\"content\":\"" + TestSigstore.base64(signature) + "\",\"verifier\":"
+                + keyVerifier(key) + "}]}}}"
+            : hashedRekordV2(PublicKeys.sha256(pae), signature, keyVerifier(key));
+    addRekorV2Entry(material, sigstore.logV2(body, 2), dsseEntry ? "dsse" : "hashedrekord");
+    addTimestamp(material, sigstore.timestamp(signature, timestampedAt));
+    addEnvelope(bundle, statement, signature);
+    return write(bundle);
+  }
+
+  /**
+   * Keyless DSSE bundle over {@code statement}: Fulcio-style certificate for the identity
+   * (valid ten minutes from {@code notBefore}), hashedrekord-over-DSSE entry in Rekor v2, RFC
+   * 3161 timestamp at {@code timestampedAt}. What cosign attaches to an image with Rekor v2.
+   */
+  public byte[] keylessRekorV2Dsse(
+      byte[] statement, String subject, String issuer, Instant notBefore, Instant timestampedAt) {
+    KeyPair ephemeral = TestSigstore.ecKey();
+    X509Certificate leaf = sigstore.issue(ephemeral, subject, issuer, notBefore, Duration.ofMinutes(10));
+    byte[] pae = SigstoreBundle.Envelope.pae(SigstoreBundle.IN_TOTO_PAYLOAD_TYPE, statement);
+    byte[] signature = TestSigstore.sign(ephemeral.getPrivate(), pae);
+    ObjectNode bundle = JSON.createObjectNode();
+    bundle.put("mediaType", MEDIA_TYPE);
+    ObjectNode material = bundle.putObject("verificationMaterial");
+    material.putObject("certificate").put("rawBytes", TestSigstore.base64(TestSigstore.encoded(leaf)));
+    String verifier =
+        "{\"keyDetails\":\"PKIX_ECDSA_P256_SHA_256\",\"x509Certificate\":{\"rawBytes\":\""
+            + TestSigstore.base64(TestSigstore.encoded(leaf)) + "\"}}";
+    addRekorV2Entry(material, sigstore.logV2(hashedRekordV2(PublicKeys.sha256(pae), signature, verifier), 5),
+        "hashedrekord");
+    addTimestamp(material, sigstore.timestamp(signature, timestampedAt));
+    addEnvelope(bundle, statement, signature);
+    return write(bundle);
+  }
+
+  static String hashedRekordV2(byte[] sha256, byte[] signature, String verifierJson) {
+    return "{\"apiVersion\":\"0.0.2\",\"kind\":\"hashedrekord\",\"spec\":{\"hashedRekordV002\":{\"data\":"
+        + "{\"algorithm\":\"SHA2_256\",\"digest\":\"" + TestSigstore.base64(sha256) + "\"},\"signature\":"
+        + "{\"content\":\"" + TestSigstore.base64(signature) + "\",\"verifier\":" + verifierJson + "}}}}";
+  }
+
+  private static String keyVerifier(KeyPair key) {
+    return "{\"keyDetails\":\"PKIX_ECDSA_P256_SHA_256\",\"publicKey\":{\"rawBytes\":\""
+        + TestSigstore.base64(key.getPublic().getEncoded()) + "\"}}";
+  }
+
+  private static void addEnvelope(ObjectNode bundle, byte[] statement, byte[] signature) {
+    ObjectNode envelope = bundle.putObject("dsseEnvelope");
+    envelope.put("payload", TestSigstore.base64(statement));
+    envelope.put("payloadType", SigstoreBundle.IN_TOTO_PAYLOAD_TYPE);
+    envelope.putArray("signatures").addObject().put("sig", TestSigstore.base64(signature)).put("keyid", "");
+  }
+
+  private static void addTimestamp(ObjectNode material, byte[] response) {
+    material.putObject("timestampVerificationData").putArray("rfc3161Timestamps").addObject()
+        .put("signedTimestamp", TestSigstore.base64(response));
+  }
+
+  private void addRekorV2Entry(ObjectNode material, TestSigstore.RekorV2Entry entry, String kind) {
+    ObjectNode node = material.putArray("tlogEntries").addObject();
+    node.put("logIndex", Long.toString(entry.logIndex()));
+    node.putObject("logId").put("keyId", TestSigstore.base64(sigstore.rekorV2LogId()));
+    node.putObject("kindVersion").put("kind", kind).put("version", "0.0.2");
+    ObjectNode inclusion = node.putObject("inclusionProof");
+    inclusion.put("logIndex", Long.toString(entry.logIndex()));
+    inclusion.put("rootHash", entry.rootHashBase64());
+    inclusion.put("treeSize", Long.toString(entry.treeSize()));
+    var hashes = inclusion.putArray("hashes");
+    entry.hashesBase64().forEach(hashes::add);
+    inclusion.putObject("checkpoint").put("envelope", entry.checkpoint());
+    node.put("canonicalizedBody", entry.bodyBase64());
   }
 
   private static void addEntry(ObjectNode material, TestSigstore.LoggedEntry entry, String kind, boolean proof) {

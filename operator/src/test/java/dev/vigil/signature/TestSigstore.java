@@ -19,9 +19,11 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DEROctetString;
@@ -45,12 +47,15 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * A private Sigstore instance for tests: a Fulcio-like CA (root + intermediate) issuing
  * short-lived certificates with the OIDC issuer extensions, SAN and embedded SCTs from a test
- * CT log; a test Rekor key producing Signed Entry Timestamps and single-leaf inclusion proofs
- * with signed checkpoints; and the trusted_root.json that makes Vigil trust exactly these.
+ * CT log; a test Rekor v1 key producing Signed Entry Timestamps and single-leaf inclusion
+ * proofs with signed checkpoints; a Rekor v2 log (Ed25519, C2SP signed-note checkpoints, a
+ * growing Merkle tree, no integrated time, no SET); an RFC 3161 timestamp authority; and the
+ * trusted_root.json that makes Vigil trust exactly these.
  */
 public final class TestSigstore {
 
   public static final String REKOR_HOST = "rekor.vigil.test";
+  public static final String REKOR_V2_HOST = "rekor2.vigil.test";
   private static final Instant EPOCH = Instant.parse("2020-01-01T00:00:00Z");
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,10 +67,26 @@ public final class TestSigstore {
   private final X509Certificate intermediate;
   private final AtomicLong serials = new AtomicLong(1000);
   private final AtomicLong logIndexes = new AtomicLong(7);
+  private final KeyPair rekorV2Key = ed25519Key();
+  private final List<byte[]> rekorV2Leaves = new ArrayList<>();
+  private final KeyPair tsaRootKey = ecKey();
+  private final KeyPair tsaKey = ecKey();
+  private final X509Certificate tsaRoot;
+  private final X509Certificate tsaLeaf;
 
   public TestSigstore() {
     root = caCertificate("Vigil Test Root", rootKey, rootKey, null);
     intermediate = caCertificate("Vigil Test Intermediate", intermediateKey, rootKey, root);
+    tsaRoot = caCertificate("Vigil Test TSA Root", tsaRootKey, tsaRootKey, null);
+    tsaLeaf = tsaCertificate();
+  }
+
+  public static KeyPair ed25519Key() {
+    try {
+      return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public static KeyPair ecKey() {
@@ -102,8 +123,15 @@ public final class TestSigstore {
     chain.addObject().put("rawBytes", base64(encoded(intermediate)));
     chain.addObject().put("rawBytes", base64(encoded(root)));
     ca.putObject("validFor").put("start", EPOCH.toString());
+    ((ArrayNode) rootNode.get("tlogs")).add(rekorV2LogNode());
     rootNode.putArray("ctlogs").add(logNode("https://ctfe.vigil.test", ctLogKey));
-    rootNode.putArray("timestampAuthorities");
+    ObjectNode tsa = rootNode.putArray("timestampAuthorities").addObject();
+    tsa.putObject("subject").put("organization", "vigil.test").put("commonName", "Vigil Test TSA");
+    tsa.put("uri", "https://tsa.vigil.test");
+    ArrayNode tsaChain = tsa.putObject("certChain").putArray("certificates");
+    tsaChain.addObject().put("rawBytes", base64(encoded(tsaLeaf)));
+    tsaChain.addObject().put("rawBytes", base64(encoded(tsaRoot)));
+    tsa.putObject("validFor").put("start", EPOCH.toString());
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(rootNode);
     } catch (IOException e) {
@@ -263,6 +291,145 @@ public final class TestSigstore {
     try {
       return certificate.getEncoded();
     } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The Rekor v2 log's id: its C2SP signed-note key id, SHA-256(name || 0x0A || 0x01 || key). */
+  public byte[] rekorV2LogId() {
+    byte[] spki = rekorV2Key.getPublic().getEncoded();
+    ByteArrayOutputStream id = new ByteArrayOutputStream();
+    id.writeBytes(REKOR_V2_HOST.getBytes(StandardCharsets.UTF_8));
+    id.write('\n');
+    id.write(1);
+    id.writeBytes(java.util.Arrays.copyOfRange(spki, spki.length - 32, spki.length));
+    return PublicKeys.sha256(id.toByteArray());
+  }
+
+  private ObjectNode rekorV2LogNode() {
+    ObjectNode log = JSON.createObjectNode();
+    log.put("baseUrl", "https://" + REKOR_V2_HOST);
+    log.put("hashAlgorithm", "SHA2_256");
+    ObjectNode publicKey = log.putObject("publicKey");
+    publicKey.put("rawBytes", base64(rekorV2Key.getPublic().getEncoded()));
+    publicKey.put("keyDetails", "PKIX_ED25519");
+    publicKey.putObject("validFor").put("start", EPOCH.toString());
+    log.putObject("logId").put("keyId", base64(rekorV2LogId()));
+    return log;
+  }
+
+  /** An entry in the Rekor v2 log: index, the tree it was proven in, and the signed checkpoint. */
+  public record RekorV2Entry(
+      String bodyBase64, long logIndex, long treeSize, String rootHashBase64, List<String> hashesBase64,
+      String checkpoint) {}
+
+  /**
+   * Appends a canonical entry body to the Rekor v2 log (after {@code padding} unrelated
+   * entries, so that the proof has an audit path) and proves its inclusion in the tree as it
+   * then stands, with a checkpoint signed by the log's Ed25519 key.
+   */
+  public synchronized RekorV2Entry logV2(String canonicalBody, int padding) {
+    for (int i = 0; i < padding; i++) {
+      rekorV2Leaves.add(leafHash(("unrelated entry " + rekorV2Leaves.size()).getBytes(StandardCharsets.UTF_8)));
+    }
+    byte[] body = canonicalBody.getBytes(StandardCharsets.UTF_8);
+    int index = rekorV2Leaves.size();
+    rekorV2Leaves.add(leafHash(body));
+    List<byte[]> tree = List.copyOf(rekorV2Leaves);
+    byte[] rootHash = merkleRoot(tree);
+    List<String> path = new ArrayList<>();
+    for (byte[] hash : auditPath(index, tree)) {
+      path.add(base64(hash));
+    }
+    String note = REKOR_V2_HOST + "\n" + tree.size() + "\n" + base64(rootHash) + "\n";
+    return new RekorV2Entry(
+        base64(body), index, tree.size(), base64(rootHash), path,
+        note + "\n" + noteSignatureLine(REKOR_V2_HOST, java.util.Arrays.copyOf(rekorV2LogId(), 4),
+            sign(rekorV2Key.getPrivate(), note.getBytes(StandardCharsets.UTF_8))));
+  }
+
+  /** A signed-note signature line: "— name base64(key hint || signature)". */
+  public static String noteSignatureLine(String name, byte[] keyHint, byte[] signature) {
+    byte[] hinted = new byte[keyHint.length + signature.length];
+    System.arraycopy(keyHint, 0, hinted, 0, keyHint.length);
+    System.arraycopy(signature, 0, hinted, keyHint.length, signature.length);
+    return "\u2014 " + name + " " + base64(hinted) + "\n";
+  }
+
+  /** RFC 6962 Merkle tree hash over leaf hashes. */
+  private static byte[] merkleRoot(List<byte[]> leaves) {
+    if (leaves.size() == 1) {
+      return leaves.get(0);
+    }
+    int k = Integer.highestOneBit(leaves.size() - 1);
+    return nodeHash(merkleRoot(leaves.subList(0, k)), merkleRoot(leaves.subList(k, leaves.size())));
+  }
+
+  /** RFC 6962 audit path for leaf {@code m}, leaf-most sibling first. */
+  private static List<byte[]> auditPath(int m, List<byte[]> leaves) {
+    if (leaves.size() == 1) {
+      return new ArrayList<>();
+    }
+    int k = Integer.highestOneBit(leaves.size() - 1);
+    List<byte[]> path;
+    if (m < k) {
+      path = auditPath(m, leaves.subList(0, k));
+      path.add(merkleRoot(leaves.subList(k, leaves.size())));
+    } else {
+      path = auditPath(m - k, leaves.subList(k, leaves.size()));
+      path.add(merkleRoot(leaves.subList(0, k)));
+    }
+    return path;
+  }
+
+  private static byte[] nodeHash(byte[] left, byte[] right) {
+    byte[] prefixed = new byte[1 + left.length + right.length];
+    prefixed[0] = 1;
+    System.arraycopy(left, 0, prefixed, 1, left.length);
+    System.arraycopy(right, 0, prefixed, 1 + left.length, right.length);
+    return PublicKeys.sha256(prefixed);
+  }
+
+  /**
+   * An RFC 3161 TimeStampResponse from the test TSA over {@code signature} (SHA-256 message
+   * imprint), generated at {@code at}.
+   */
+  public byte[] timestamp(byte[] signature, Instant at) {
+    try {
+      var signerInfo =
+          new org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder()
+              .build("SHA256withECDSA", tsaKey.getPrivate(), tsaLeaf);
+      var certIdDigest =
+          new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().build()
+              .get(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                  org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha256));
+      var generator =
+          new org.bouncycastle.tsp.TimeStampTokenGenerator(
+              signerInfo, certIdDigest, new ASN1ObjectIdentifier("1.3.6.1.4.1.57264.2"));
+      var request =
+          new org.bouncycastle.tsp.TimeStampRequestGenerator()
+              .generate(org.bouncycastle.tsp.TSPAlgorithms.SHA256, PublicKeys.sha256(signature));
+      return new org.bouncycastle.tsp.TimeStampResponseGenerator(
+              generator, org.bouncycastle.tsp.TSPAlgorithms.ALLOWED)
+          .generate(request, BigInteger.valueOf(serials.incrementAndGet()), Date.from(at))
+          .getEncoded();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private X509Certificate tsaCertificate() {
+    try {
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+              tsaRoot, BigInteger.valueOf(serials.incrementAndGet()), Date.from(EPOCH),
+              Date.from(EPOCH.plus(Duration.ofDays(3650 * 2))),
+              new X500Name("O=vigil.test,CN=Vigil Test TSA"), tsaKey.getPublic());
+      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+      builder.addExtension(
+          Extension.extendedKeyUsage, true, new ExtendedKeyUsage(KeyPurposeId.id_kp_timeStamping));
+      return convert(builder.build(signerFor(tsaRootKey.getPrivate())));
+    } catch (IOException | GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException e) {
       throw new IllegalStateException(e);
     }
   }
