@@ -77,6 +77,11 @@ public class ImagePolicyReconciler implements Reconciler<ImagePolicy> {
   @Override
   public ErrorStatusUpdateControl<ImagePolicy> updateErrorStatus(
       ImagePolicy policy, Context<ImagePolicy> context, Exception e) {
+    if (ApiConflicts.isConflict(e)) {
+      // A 409 only says the status was written from a stale copy (e.g. right after start-up):
+      // the retry reconciles from the fresh object, so Ready must not flap to False meanwhile.
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     ImagePolicyStatus status = StatusDiff.copy(policy.getStatus(), ImagePolicyStatus.class);
     if (status == null) {
       status = new ImagePolicyStatus();

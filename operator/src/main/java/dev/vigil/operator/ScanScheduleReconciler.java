@@ -142,6 +142,11 @@ public class ScanScheduleReconciler implements Reconciler<ScanSchedule> {
   @Override
   public ErrorStatusUpdateControl<ScanSchedule> updateErrorStatus(
       ScanSchedule schedule, Context<ScanSchedule> context, Exception e) {
+    if (ApiConflicts.isConflict(e)) {
+      // A 409 only says the status was written from a stale copy (e.g. right after start-up):
+      // the retry reconciles from the fresh object, so Ready must not flap to False meanwhile.
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     ScanScheduleStatus status = StatusDiff.copy(schedule.getStatus(), ScanScheduleStatus.class);
     if (status == null) {
       status = new ScanScheduleStatus();
