@@ -34,9 +34,9 @@ public final class VersionSchemes {
           Map.entry("RubyGems", RubyGemsVersionScheme.INSTANCE),
           Map.entry("NuGet", NuGetVersionScheme.INSTANCE),
           Map.entry("Packagist", PackagistVersionScheme.INSTANCE),
-          Map.entry("npm", SemverVersionScheme.INSTANCE),
+          Map.entry("npm", SemverVersionScheme.LENIENT),
           Map.entry("Go", SemverVersionScheme.INSTANCE),
-          Map.entry("crates.io", SemverVersionScheme.INSTANCE));
+          Map.entry("crates.io", SemverVersionScheme.LENIENT));
 
   private static final java.util.Set<String> LANGUAGE_ECOSYSTEMS =
       java.util.Set.of("Maven", "PyPI", "RubyGems", "NuGet", "Packagist", "npm", "Go", "crates.io");
