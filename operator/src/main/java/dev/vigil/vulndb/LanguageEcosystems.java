@@ -58,6 +58,18 @@ public final class LanguageEcosystems {
   }
 
   /**
+   * Every osv.dev bucket directory an image needs: its OS's ({@link
+   * OsEcosystems#bucketEcosystems}) and its language packages' ecosystems, sorted, each once. The
+   * OS may be null (a distroless or scratch image) and the packages empty.
+   */
+  public static List<String> bucketEcosystems(
+      dev.vigil.inventory.OsInfo os, Collection<ApplicationPackage> packages) {
+    TreeSet<String> needed = new TreeSet<>(OsEcosystems.bucketEcosystems(os));
+    needed.addAll(bucketEcosystems(packages));
+    return List.copyOf(needed);
+  }
+
+  /**
    * The package name as the index keys it, for advisories and installed packages alike:
    *
    * <ul>
