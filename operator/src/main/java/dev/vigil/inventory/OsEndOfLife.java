@@ -5,35 +5,43 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * End of standard (security) support per distribution release, and whether an OS is past it.
+ * End of security support per distribution release, and whether an OS is past it.
  *
- * <p>Policy: the date is the day the distribution's own security support ends for that release, not
- * paid or community extensions (Debian LTS/ELTS, Ubuntu ESM, RHEL ELS). A release is end of life on
- * the day after that date. Only dates published by the distribution are listed; a release not in
- * the table falls back to the os-release SUPPORT_END the image declares (kept in {@link
- * OsInfo#endOfLifeDate()} by {@link OsDetector}); with neither it is not end of life and its date
- * is null. Sources: Debian security team announcements and debian.org/releases, Ubuntu release
+ * <p>Policy: the date is the last day on which anyone running the release gets security updates
+ * from the distribution's public archives, without a subscription. That includes Debian LTS: the
+ * Debian LTS team publishes to the regular security archive (DLAs), and OSV's Debian data carries
+ * those fixes for the release, so a Debian image keeps getting findings with installable fixes
+ * until its LTS ends. It excludes extensions that need a subscription or another archive: Debian
+ * ELTS (Freexian's archive, not in OSV), Ubuntu ESM (Ubuntu Pro: OSV carries its fixes as
+ * "Ubuntu:Pro:..." and Vigil reports them, but an image receives them only when attached to a Pro
+ * subscription), RHEL ELS. A release is end of life on the day after that date. Only dates
+ * published by the distribution are listed; a release not in the table falls back to the
+ * os-release SUPPORT_END the image declares (kept in {@link OsInfo#endOfLifeDate()} by {@link
+ * OsDetector}); with neither it is not end of life and its date is null. Sources: Debian LTS page
+ * (wiki.debian.org/LTS) and the Debian announcements of each release's move to LTS, Ubuntu release
  * cycle page, alpinelinux.org/releases, Red Hat Enterprise Linux life cycle, CentOS, AlmaLinux and
  * Rocky Linux release pages, Fedora schedule, Amazon Linux FAQs, openSUSE lifetime page. Planned
- * (future) dates are marked.
+ * (future) dates are marked. docs/inventory.md has the table.
  */
 public final class OsEndOfLife {
 
   private static final Map<String, Map<String, LocalDate>> END_OF_SUPPORT =
       Map.ofEntries(
-          // Debian: end of regular security support by the Debian security team. LTS runs two
-          // more years (e.g. Debian 10: security support ended 2022-09-10, LTS 2024-06-30).
+          // Debian: end of Debian LTS (wiki.debian.org/LTS). The security team's own support ends
+          // earlier (8: 2018-06-17, 9: 2020-07-06, 10: 2022-09-10, 11: 2024-08-14, 12:
+          // 2026-06-10, 13: 2028-08-09 planned); the LTS team then publishes DLAs to the same
+          // security archive, and OSV's "Debian:<release>" data carries them.
           Map.entry(
               "debian",
               Map.of(
-                  "8", date("2018-06-17"),
-                  "9", date("2020-07-06"),
-                  "10", date("2022-09-10"),
-                  "11", date("2024-08-14"),
-                  "12", date("2026-06-10"),
-                  "13", date("2028-08-09"))), // planned: three years after release
-          // Ubuntu: end of standard support (ESM not counted). LTS releases 22.04 and later are
-          // left out: Canonical publishes only the month for them.
+                  "8", date("2020-06-30"),
+                  "9", date("2022-06-30"),
+                  "10", date("2024-06-30"),
+                  "11", date("2026-08-31"),
+                  "12", date("2028-06-30"), // planned
+                  "13", date("2030-06-30"))), // planned
+          // Ubuntu: end of standard support; ESM needs an Ubuntu Pro subscription (see above).
+          // LTS releases 22.04 and later are left out: Canonical publishes only the month.
           Map.entry(
               "ubuntu",
               Map.ofEntries(

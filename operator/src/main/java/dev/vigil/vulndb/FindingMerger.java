@@ -49,7 +49,27 @@ final class FindingMerger {
           rating.score(),
           title,
           pkg.layerDigest(),
-          link);
+          link,
+          null,
+          null);
+    }
+
+    VulnerabilityMatch forApplication(ApplicationPackage pkg) {
+      return new VulnerabilityMatch(
+          id,
+          aliases,
+          pkg.name(),
+          null,
+          pkg.version(),
+          fixedVersion,
+          fixedVersion != null,
+          rating.severity(),
+          rating.score(),
+          title,
+          pkg.layerDigest(),
+          link,
+          pkg.ecosystem(),
+          pkg.path());
     }
   }
 

@@ -13,7 +13,6 @@ import dev.vigil.vulndb.version.VersionSchemes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -137,7 +136,7 @@ final class RecordCompiler {
     Arrays.sort(sortedVersions);
     return new Entry(
         ecosystem,
-        interner.intern(normaliseName(affected.pkg().name())),
+        interner.intern(LanguageEcosystems.normaliseName(ecosystem, affected.pkg().name())),
         scheme.get(),
         severities.resolve(record, affected),
         ranges.toArray(VersionRange[]::new),
@@ -169,11 +168,6 @@ final class RecordCompiler {
       }
     }
     return null;
-  }
-
-  /** Package names are matched case-insensitively and without surrounding blanks. */
-  static String normaliseName(String name) {
-    return name.trim().toLowerCase(Locale.ROOT);
   }
 
   private static boolean isAbsurd(String version) {

@@ -3,6 +3,7 @@ package dev.vigil.vulndb;
 import dev.vigil.inventory.InstalledPackage;
 import dev.vigil.inventory.Inventory;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -12,15 +13,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Finds the vulnerabilities of an image's OS packages in a snapshot. The OS decides the
- * ecosystems ({@link OsEcosystems}); Debian and Ubuntu packages are looked up by source package
- * and source version, Alpine, Wolfi and Chainguard by origin, Red Hat and AlmaLinux by binary
- * name and installed version. Thread-safe and allocation-light: lookups are hash probes, and
- * binaries built from the same source are evaluated once.
+ * Finds the vulnerabilities of an image's packages in a snapshot.
+ *
+ * <p>OS packages: the OS decides the ecosystems ({@link OsEcosystems}); Debian and Ubuntu
+ * packages are looked up by source package and source version, Alpine, Wolfi and Chainguard by
+ * origin, Red Hat and AlmaLinux by binary name and installed version.
+ *
+ * <p>Language packages ({@link ApplicationPackage}): each names its ecosystem; the name and
+ * version are normalised per ecosystem ({@link LanguageEcosystems}) and looked up there. Every
+ * copy of a package (each path) is its own finding.
+ *
+ * <p>Thread-safe and allocation-light: lookups are hash probes, and packages with the same
+ * lookup keys (binaries of one source, copies of one jar) are evaluated once.
  */
 public final class VulnMatcher {
 
-  /** Severity (worst first), then id, then package, then installed version. */
+  /** Severity (worst first), then id, then package, then installed version, then path. */
   public static final Comparator<VulnerabilityMatch> ORDER = VulnMatcher::compareMatches;
 
   private static final List<FindingMerger.Hit> NO_HITS = List.of();
@@ -30,19 +38,84 @@ public final class VulnMatcher {
    * in {@link #ORDER}. Empty when the OS is unknown or has no ecosystem in the snapshot.
    */
   public List<VulnerabilityMatch> match(VulnDb db, Inventory inventory) {
+    List<VulnerabilityMatch> matches = new ArrayList<>();
+    matchOs(db, inventory, matches);
+    matches.sort(ORDER);
+    return matches;
+  }
+
+  /**
+   * The vulnerabilities of the OS packages and of the language packages together, one per
+   * (vulnerability, installed package), in {@link #ORDER}. The inventory may have no OS (a
+   * distroless or scratch image) and still have language packages.
+   */
+  public List<VulnerabilityMatch> match(
+      VulnDb db, Inventory inventory, Collection<ApplicationPackage> applications) {
+    List<VulnerabilityMatch> matches = new ArrayList<>();
+    matchOs(db, inventory, matches);
+    matchApplications(db, applications, matches);
+    matches.sort(ORDER);
+    return matches;
+  }
+
+  /**
+   * The vulnerabilities of language packages, one per (vulnerability, package), in {@link
+   * #ORDER}. Packages of an unknown ecosystem, without name or version, or whose version cannot
+   * be matched (a Go main module built as {@code (devel)}) are skipped.
+   */
+  public List<VulnerabilityMatch> matchApplications(
+      VulnDb db, Collection<ApplicationPackage> applications) {
+    List<VulnerabilityMatch> matches = new ArrayList<>();
+    matchApplications(db, applications, matches);
+    matches.sort(ORDER);
+    return matches;
+  }
+
+  private void matchApplications(
+      VulnDb db, Collection<ApplicationPackage> applications, List<VulnerabilityMatch> matches) {
+    if (applications == null || applications.isEmpty()) {
+      return;
+    }
+    Map<String, List<FindingMerger.Hit>> lookups = new HashMap<>();
+    Map<String, List<FindingMerger.Finding>> findingsByKey = new HashMap<>();
+    for (ApplicationPackage pkg : applications) {
+      if (pkg == null
+          || !LanguageEcosystems.isLanguageEcosystem(pkg.ecosystem())
+          || isBlank(pkg.name())
+          || pkg.version() == null) {
+        continue;
+      }
+      String name = LanguageEcosystems.normaliseName(pkg.ecosystem(), pkg.name());
+      String version = LanguageEcosystems.normaliseVersion(pkg.ecosystem(), pkg.name(), pkg.version());
+      if (version == null) {
+        continue;
+      }
+      String key = pkg.ecosystem() + '\u0000' + name + '\u0000' + version;
+      List<FindingMerger.Hit> hits = lookup(db, pkg.ecosystem(), name, version, key, lookups);
+      if (hits.isEmpty()) {
+        continue;
+      }
+      List<FindingMerger.Finding> findings =
+          findingsByKey.computeIfAbsent(key, k -> FindingMerger.merge(hits));
+      for (FindingMerger.Finding finding : findings) {
+        matches.add(finding.forApplication(pkg));
+      }
+    }
+  }
+
+  private void matchOs(VulnDb db, Inventory inventory, List<VulnerabilityMatch> matches) {
     if (inventory == null
         || inventory.os() == null
         || inventory.packages() == null
         || inventory.packages().isEmpty()) {
-      return List.of();
+      return;
     }
     List<EcosystemTarget> targets = db.targets(inventory.os());
     if (targets.isEmpty()) {
-      return List.of();
+      return;
     }
     Map<String, List<FindingMerger.Hit>> lookups = new HashMap<>();
     Map<String, List<FindingMerger.Finding>> findingsByKeys = new HashMap<>();
-    List<VulnerabilityMatch> matches = new ArrayList<>();
     StringBuilder keysOfPackage = new StringBuilder();
     for (InstalledPackage pkg : inventory.packages()) {
       if (pkg == null || pkg.name() == null || pkg.version() == null) {
@@ -53,9 +126,12 @@ public final class VulnMatcher {
       int lookupsWithHits = 0;
       for (EcosystemTarget target : targets) {
         for (String[] nameAndVersion : keys(pkg, target.key())) {
-          String lookupKey = lookupKey(target.ecosystem(), nameAndVersion);
+          String name = LanguageEcosystems.normaliseName(target.ecosystem(), nameAndVersion[0]);
+          String version = nameAndVersion[1].trim();
+          String lookupKey = target.ecosystem() + '\u0000' + name + '\u0000' + version;
           keysOfPackage.append(lookupKey).append('\u0001');
-          List<FindingMerger.Hit> found = lookup(db, target.ecosystem(), lookupKey, nameAndVersion, lookups);
+          List<FindingMerger.Hit> found =
+              lookup(db, target.ecosystem(), name, version, lookupKey, lookups);
           if (found.isEmpty()) {
             continue;
           }
@@ -74,8 +150,6 @@ public final class VulnMatcher {
         matches.add(finding.forPackage(pkg));
       }
     }
-    matches.sort(ORDER);
-    return matches;
   }
 
   // Written out rather than chained with Comparator.thenComparing: sorting thousands of
@@ -93,7 +167,11 @@ public final class VulnMatcher {
     if (result != 0) {
       return result;
     }
-    return a.installedVersion().compareTo(b.installedVersion());
+    result = a.installedVersion().compareTo(b.installedVersion());
+    if (result != 0 || a.path() == null || b.path() == null) {
+      return result != 0 ? result : Boolean.compare(a.path() != null, b.path() != null);
+    }
+    return a.path().compareTo(b.path());
   }
 
   /** Hits of both lists, each entry once (an entry can come back through a second name). */
@@ -124,22 +202,14 @@ public final class VulnMatcher {
     };
   }
 
-  private static String lookupKey(String ecosystem, String[] nameAndVersion) {
-    return ecosystem
-        + '\u0000'
-        + RecordCompiler.normaliseName(nameAndVersion[0])
-        + '\u0000'
-        + nameAndVersion[1].trim();
-  }
-
+  /** The entries holding the version; name and version already normalised. Cached by key. */
   private static List<FindingMerger.Hit> lookup(
       VulnDb db,
       String ecosystem,
+      String name,
+      String version,
       String cacheKey,
-      String[] nameAndVersion,
       Map<String, List<FindingMerger.Hit>> cache) {
-    String name = RecordCompiler.normaliseName(nameAndVersion[0]);
-    String version = nameAndVersion[1].trim();
     List<FindingMerger.Hit> cached = cache.get(cacheKey);
     if (cached != null) {
       return cached;

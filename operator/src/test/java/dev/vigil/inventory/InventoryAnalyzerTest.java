@@ -103,8 +103,9 @@ class InventoryAnalyzerTest {
         inventory.packages());
     assertEquals(List.of(), inventory.problems());
     assertEquals(
+        // Under Debian LTS until 2028-06-30 (OsEndOfLife), so not end of life in Nov 2026.
         new OsInfo(
-            "debian", "12", "Debian GNU/Linux 12 (bookworm)", true, LocalDate.of(2026, 6, 10)),
+            "debian", "12", "Debian GNU/Linux 12 (bookworm)", false, LocalDate.of(2028, 6, 30)),
         inventory.os());
   }
 

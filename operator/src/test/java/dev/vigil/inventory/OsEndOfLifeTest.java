@@ -16,18 +16,53 @@ class OsEndOfLifeTest {
   }
 
   @Test
-  void debian10EndedWhenItsSecuritySupportEndedNotItsLts() {
+  void debian10EndedWhenItsLtsEndedNotWhenTheSecurityTeamHandedItOver() {
     assertEquals(
-        new OsInfo("debian", "10", null, true, LocalDate.of(2022, 9, 10)),
+        new OsInfo("debian", "10", null, true, LocalDate.of(2024, 6, 30)),
         OsEndOfLife.evaluate(os("debian", "10"), TODAY));
+    assertEquals(
+        false, OsEndOfLife.evaluate(os("debian", "10"), LocalDate.of(2023, 1, 1)).endOfLife(),
+        "between the security team's end (2022-09-10) and the end of LTS");
+  }
+
+  @Test
+  void debian12UnderLtsIsNotEndOfLifeUntilJune2028() {
+    // The security team's support ended on 2026-06-10; Debian LTS covers it until 2028-06-30.
+    assertEquals(
+        new OsInfo("debian", "12", null, false, LocalDate.of(2028, 6, 30)),
+        OsEndOfLife.evaluate(os("debian", "12"), TODAY));
+    assertEquals(true, OsEndOfLife.evaluate(os("debian", "12"), LocalDate.of(2028, 7, 1)).endOfLife());
+  }
+
+  @Test
+  void debianLtsEndsPerRelease() {
+    Map<String, LocalDate> lts =
+        Map.of(
+            "8", LocalDate.of(2020, 6, 30),
+            "9", LocalDate.of(2022, 6, 30),
+            "10", LocalDate.of(2024, 6, 30),
+            "11", LocalDate.of(2026, 8, 31),
+            "12", LocalDate.of(2028, 6, 30),
+            "13", LocalDate.of(2030, 6, 30));
+    lts.forEach(
+        (release, end) ->
+            assertEquals(end, OsEndOfLife.evaluate(os("debian", release), TODAY).endOfLifeDate(), release));
+    assertEquals(true, OsEndOfLife.evaluate(os("debian", "11"), TODAY).endOfLife(), "LTS ended 2026-08-31");
   }
 
   @Test
   void lastDayOfSupportIsStillSupported() {
     assertEquals(
-        false, OsEndOfLife.evaluate(os("debian", "10"), LocalDate.of(2022, 9, 10)).endOfLife());
+        false, OsEndOfLife.evaluate(os("debian", "10"), LocalDate.of(2024, 6, 30)).endOfLife());
     assertEquals(
-        true, OsEndOfLife.evaluate(os("debian", "10"), LocalDate.of(2022, 9, 11)).endOfLife());
+        true, OsEndOfLife.evaluate(os("debian", "10"), LocalDate.of(2024, 7, 1)).endOfLife());
+  }
+
+  @Test
+  void ubuntuEndsWithStandardSupportBecauseEsmNeedsASubscription() {
+    assertEquals(
+        new OsInfo("ubuntu", "18.04", null, true, LocalDate.of(2023, 5, 31)),
+        OsEndOfLife.evaluate(os("ubuntu", "18.04"), TODAY));
   }
 
   @Test

@@ -65,7 +65,8 @@ class VulnDbLoaderTest {
     entries.put("CORRUPT-1.json", TestDbs.record("CORRUPT-1", "Debian:12", "damaged-entry-marker", "introduced:0"));
     entries.put("MALFORMED-1.json", "{\"id\": \"MALFORMED-1\", \"affected\": ");
     entries.put("NOID.json", "{\"modified\":\"2024-01-01T00:00:00Z\"}");
-    entries.put("NPM-1.json", TestDbs.record("NPM-1", "npm", "left-pad", "introduced:0"));
+    // Hex (Erlang/Elixir) is an OSV ecosystem without a version order here.
+    entries.put("HEX-1.json", TestDbs.record("HEX-1", "Hex", "plug", "introduced:0"));
     entries.put("ABSURD-1.json", TestDbs.record("ABSURD-1", "Debian:12", "bar", "introduced:0", "fixed:" + "9".repeat(300)));
     entries.put("BADVER-1.json", TestDbs.record("BADVER-1", "Alpine:v3.19", "baz", "introduced:0", "fixed:not a version!"));
     entries.put(
@@ -81,10 +82,10 @@ class VulnDbLoaderTest {
     assertEquals(2, report.malformedRecords());
     assertEquals(1, report.withdrawnRecords());
     assertEquals(1, report.unknownEcosystemEntries());
-    assertEquals(Map.of("npm", 1L), report.unknownEcosystems());
+    assertEquals(Map.of("Hex", 1L), report.unknownEcosystems());
     assertEquals(2, report.invalidVersionEntries());
     assertEquals(6, report.problemCount());
-    // GOOD, NPM, ABSURD and BADVER are records; only GOOD has a usable entry.
+    // GOOD, HEX, ABSURD and BADVER are records; only GOOD has a usable entry.
     assertEquals(4, db.recordCount());
     assertEquals(1, report.indexedPackages());
     assertEquals(Set.of("Debian:12"), db.ecosystems());

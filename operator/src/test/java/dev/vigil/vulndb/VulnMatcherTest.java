@@ -47,7 +47,9 @@ class VulnMatcherTest {
                 null,
                 "nginx - security update",
                 "sha256:layer-nginx-full",
-                "https://www.debian.org/security/2014/dsa-3029")),
+                "https://www.debian.org/security/2014/dsa-3029",
+                null,
+                null)),
         matches);
   }
 
@@ -193,7 +195,9 @@ class VulnMatcherTest {
                 7.5,
                 "Red Hat Security Advisory: git-lfs security update",
                 "sha256:layer-git-lfs",
-                "https://access.redhat.com/errata/RHSA-2024:4546")),
+                "https://access.redhat.com/errata/RHSA-2024:4546",
+                null,
+                null)),
         matches);
     // The explicit "0:" epoch of the fix equals no epoch at all.
     assertEquals(

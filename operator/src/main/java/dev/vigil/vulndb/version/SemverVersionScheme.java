@@ -24,9 +24,21 @@ import java.util.Objects;
  */
 public final class SemverVersionScheme implements VersionScheme {
 
-  public static final SemverVersionScheme INSTANCE = new SemverVersionScheme();
+  /** Strict SemVer 2.0.0 validity. */
+  public static final SemverVersionScheme INSTANCE = new SemverVersionScheme(false);
 
-  private SemverVersionScheme() {}
+  /**
+   * The same order; valid are also versions that lack the minor or patch number or have leading
+   * zeros ({@code 0.1}, {@code 1.02.3-rc.01}), which GitHub's advisories write for crates.io and
+   * npm and which this order reads without ambiguity (as {@code 0.1.0}, {@code 1.2.3-rc.1}).
+   */
+  public static final SemverVersionScheme LENIENT = new SemverVersionScheme(true);
+
+  private final boolean lenient;
+
+  private SemverVersionScheme(boolean lenient) {
+    this.lenient = lenient;
+  }
 
   @Override
   public String name() {
@@ -78,7 +90,41 @@ public final class SemverVersionScheme implements VersionScheme {
   @Override
   public boolean isValid(String version) {
     Objects.requireNonNull(version, "version");
-    return strictEnd(version) == version.length();
+    return (lenient ? lenientEnd(version) : strictEnd(version)) == version.length();
+  }
+
+  /**
+   * Like {@link #strictEnd}, but one to three numbers, leading zeros allowed, also in numeric
+   * pre-release identifiers.
+   */
+  static int lenientEnd(String s) {
+    int i = skipPrefix(s);
+    for (int part = 0; part < 3; part++) {
+      int end = digitRunEnd(s, i, s.length());
+      if (end == i) {
+        return -1;
+      }
+      i = end;
+      if (!startsNextNumber(s, i)) {
+        break;
+      }
+      if (part < 2) {
+        i++;
+      }
+    }
+    if (i < s.length() && s.charAt(i) == '-') {
+      i = identifiersEnd(s, i + 1, false);
+      if (i < 0) {
+        return -1;
+      }
+    }
+    if (i < s.length() && s.charAt(i) == '+') {
+      i = identifiersEnd(s, i + 1, false);
+      if (i < 0) {
+        return -1;
+      }
+    }
+    return i == s.length() ? i : -1;
   }
 
   /**

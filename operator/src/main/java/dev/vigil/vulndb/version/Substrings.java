@@ -60,4 +60,29 @@ final class Substrings {
     }
     return Integer.compare(aEnd - aFrom, bEnd - bFrom);
   }
+
+  /**
+   * True for a non-empty string without ASCII blanks, control characters (C0, DEL, C1) or
+   * unpaired surrogates: the common ground of the language schemes' validity.
+   */
+  static boolean isPrintableWithoutBlanks(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c <= ' ' || (c >= 0x7f && c <= 0x9f) || Character.isWhitespace(c)) {
+        return false;
+      }
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+          return false;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
 }

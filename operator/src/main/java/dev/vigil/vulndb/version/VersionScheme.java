@@ -10,8 +10,11 @@ import java.util.Comparator;
  * {@link #isValid} tells whether a string is well-formed under the scheme's own tool, so callers
  * can decide how far to trust a comparison.
  *
- * <p>Implementations are stateless, thread-safe singletons and do not allocate per comparison;
- * they are meant to be called millions of times.
+ * <p>Implementations are stateless, thread-safe singletons. The OS package schemes (dpkg, apk,
+ * rpm) and SemVer do not allocate per comparison; they are meant to be called millions of times.
+ * The other language schemes (Maven, PEP 440, RubyGems, NuGet, Packagist) parse both versions per
+ * comparison, bounded to their first 256 characters ({@link BoundedVersionScheme}): an image has
+ * few language packages and each few advisories.
  */
 public interface VersionScheme extends Comparator<String> {
 

@@ -27,7 +27,19 @@ public final class VersionSchemes {
           Map.entry("Azure Linux", RpmVersionScheme.INSTANCE),
           Map.entry("openEuler", RpmVersionScheme.INSTANCE),
           Map.entry("Photon OS", RpmVersionScheme.INSTANCE),
-          Map.entry("Mageia", RpmVersionScheme.INSTANCE));
+          Map.entry("Mageia", RpmVersionScheme.INSTANCE),
+          // Language ecosystems (docs/vulnerability-db.md): their records name no release.
+          Map.entry("Maven", MavenVersionScheme.INSTANCE),
+          Map.entry("PyPI", Pep440VersionScheme.INSTANCE),
+          Map.entry("RubyGems", RubyGemsVersionScheme.INSTANCE),
+          Map.entry("NuGet", NuGetVersionScheme.INSTANCE),
+          Map.entry("Packagist", PackagistVersionScheme.INSTANCE),
+          Map.entry("npm", SemverVersionScheme.LENIENT),
+          Map.entry("Go", SemverVersionScheme.INSTANCE),
+          Map.entry("crates.io", SemverVersionScheme.LENIENT));
+
+  private static final java.util.Set<String> LANGUAGE_ECOSYSTEMS =
+      java.util.Set.of("Maven", "PyPI", "RubyGems", "NuGet", "Packagist", "npm", "Go", "crates.io");
 
   private VersionSchemes() {}
 
@@ -37,12 +49,22 @@ public final class VersionSchemes {
    * Hat:enterprise_linux:9::appstream}: the name before the first colon selects the scheme, the
    * release suffix after it does not matter. Names are case-sensitive, as in OSV.
    *
-   * @return the scheme, or empty for an ecosystem whose versions are not OS package versions
+   * <p>The language ecosystems are selected by their bare name ({@code Maven}, {@code PyPI},
+   * {@code RubyGems}, {@code NuGet}, {@code Packagist}, {@code npm}, {@code Go}, {@code
+   * crates.io}); a suffix there names another repository than the public one (OSV allows {@code
+   * Maven:<repository URL>}), whose packages are not the public ones of the same name, so such
+   * ecosystems get no scheme.
+   *
+   * @return the scheme, or empty for an ecosystem without a known version order
    */
   public static Optional<VersionScheme> forOsvEcosystem(String ecosystem) {
     Objects.requireNonNull(ecosystem, "ecosystem");
     int colon = ecosystem.indexOf(':');
     String name = colon < 0 ? ecosystem : ecosystem.substring(0, colon);
-    return Optional.ofNullable(BY_OSV_ECOSYSTEM.get(name));
+    VersionScheme scheme = BY_OSV_ECOSYSTEM.get(name);
+    if (scheme != null && colon >= 0 && LANGUAGE_ECOSYSTEMS.contains(name)) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(scheme);
   }
 }

@@ -94,6 +94,27 @@ class OciArtifactSourceTest {
   }
 
   @Test
+  void languageEcosystemZipsInAnArtifactLoadAndMatchLikeTheBucketOnes() throws Exception {
+    pushArtifact(
+        "osv/languages",
+        "latest",
+        LanguageEcosystemSourcesTest.zips("Maven", "PyPI", "crates.io"),
+        "application/zip");
+    OciArtifactSource source = new OciArtifactSource(client, registry.reference("osv/languages:latest"), cache);
+    dev.vigil.vulndb.VulnDb db =
+        new dev.vigil.vulndb.VulnDbLoader(java.time.Clock.systemUTC()).load(source);
+    assertEquals(0, db.loadReport().problemCount(), db.loadReport().toString());
+    assertEquals(java.util.Set.of("Maven", "PyPI", "crates.io"), db.ecosystems());
+    assertEquals(
+        List.of("CVE-2020-26235", "CVE-2021-44228", "CVE-2023-32681"),
+        new dev.vigil.vulndb.VulnMatcher()
+            .matchApplications(db, LanguageEcosystemSourcesTest.apps()).stream()
+                .map(dev.vigil.vulndb.VulnerabilityMatch::id)
+                .sorted()
+                .toList());
+  }
+
+  @Test
   void newArtifactVersionChangesTheTokenAndDropsTheOldBlobFromTheCache() throws IOException {
     byte[] first = TestZips.stored(Map.of("A-1.json", TestZips.record("A-1", "Debian:12", "a", "1.0-1")));
     byte[] second = TestZips.stored(Map.of("A-1.json", TestZips.record("A-1", "Debian:12", "a", "1.0-2")));

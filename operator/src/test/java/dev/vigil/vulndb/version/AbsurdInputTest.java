@@ -22,14 +22,33 @@ class AbsurdInputTest {
         DpkgVersionScheme.INSTANCE,
         ApkVersionScheme.INSTANCE,
         RpmVersionScheme.INSTANCE,
-        SemverVersionScheme.INSTANCE);
+        SemverVersionScheme.INSTANCE,
+        MavenVersionScheme.INSTANCE,
+        Pep440VersionScheme.INSTANCE,
+        RubyGemsVersionScheme.INSTANCE,
+        NuGetVersionScheme.INSTANCE,
+        PackagistVersionScheme.INSTANCE);
+  }
+
+  /** The schemes whose numbers are unbounded; PHP's version_compare saturates at 2^63-1. */
+  static Stream<VersionScheme> unboundedSchemes() {
+    return schemes().filter(s -> s != PackagistVersionScheme.INSTANCE);
+  }
+
+  @org.junit.jupiter.api.Test
+  void packagistNumbersSaturateAt64BitsAsPhpDoes() {
+    OrderAssertions.assertSame(PackagistVersionScheme.INSTANCE, HUGE + ".0.0", HUGER + ".0.0");
+    OrderAssertions.assertSame(
+        PackagistVersionScheme.INSTANCE, "9223372036854775807", "9223372036854775808");
+    OrderAssertions.assertAscending(
+        PackagistVersionScheme.INSTANCE, "9223372036854775806", "9223372036854775807");
   }
 
   private static final String HUGE = "99999999999999999999999";
   private static final String HUGER = "100000000000000000000000";
 
   @ParameterizedTest
-  @MethodSource("schemes")
+  @MethodSource("unboundedSchemes")
   void digitRunsBeyond64BitsCompareAsNumbers(VersionScheme scheme) {
     OrderAssertions.assertAscending(scheme, HUGE + ".0.0", HUGER + ".0.0");
     OrderAssertions.assertAscending(scheme, "1." + HUGE + ".0", "1." + HUGER + ".0");
@@ -85,7 +104,16 @@ class AbsurdInputTest {
     }
   }
 
-  /** Strings of control, ASCII, Latin, Greek, CJK and surrogate characters, some very long. */
+  private static final String[] WORDS = {
+    "dev", "a", "alpha", "b", "beta", "c", "rc", "RC", "pre", "preview", "post", "rev", "r", "pl",
+    "p", "#", "#N#", "ga", "final", "release", "sp", "snapshot", "milestone", "m", "cr", "v", "V",
+    "!", "+local", ".", "..", "-", "--", "_", "0", "00", "1", "v1.0", "1!2"
+  };
+
+  /**
+   * Strings of control, ASCII, Latin, Greek, CJK and surrogate characters and of the words the
+   * schemes know, some very long.
+   */
   private static List<String> garbage(Random random, int count) {
     String pool = "0123456789.-+~:^_abrpAZ\u0000\t\n \u007f\u00e9\u03b1\u4e2d\ud83d\ude00";
     List<String> strings = new ArrayList<>(List.of("", "0", "-", ":", "~", "^", "_", "-r"));
@@ -93,8 +121,12 @@ class AbsurdInputTest {
       int length = random.nextInt(10) == 0 ? 10_000 : random.nextInt(16);
       StringBuilder s = new StringBuilder(length);
       for (int k = 0; k < length; k++) {
-        if (random.nextInt(8) == 0) {
+        int pick = random.nextInt(16);
+        if (pick < 2) {
           s.append(HUGE);
+        } else if (pick < 4) {
+          // The words the language schemes give a meaning to.
+          s.append(WORDS[random.nextInt(WORDS.length)]);
         } else {
           s.append(pool.charAt(random.nextInt(pool.length())));
         }

@@ -74,4 +74,25 @@ class SemverVersionSchemeTest {
   void nameIsSemver() {
     assertEquals("semver", semver.name());
   }
+
+  /** What GitHub's advisories write for crates.io and npm, read as the SemVer it abbreviates. */
+  @ParameterizedTest
+  @ValueSource(strings = {"0.1", "1", "1.02.3", "v1.2-rc.01", "0.1+build.5", "10.0-0"})
+  void lenientValidityAcceptsMissingNumbersAndLeadingZeros(String version) {
+    assertTrue(SemverVersionScheme.LENIENT.isValid(version), version);
+    assertFalse(SemverVersionScheme.INSTANCE.isValid(version), version);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "v", "1.2.3.4", "1..2", "1.2.", ".1", "a.b", "1.2.3-", "1.2.3+", "1.2.3-a..b", "1.2 3"})
+  void lenientValidityStillRefusesWhatIsNotAVersion(String version) {
+    assertFalse(SemverVersionScheme.LENIENT.isValid(version), version);
+  }
+
+  @Test
+  void lenientVersionsOrderAsTheSemverTheyAbbreviate() {
+    assertSame(SemverVersionScheme.LENIENT, "0.1", "0.1.0");
+    assertSame(SemverVersionScheme.LENIENT, "1.02.3", "1.2.3");
+    assertAscending(SemverVersionScheme.LENIENT, "0.1-rc.1", "0.1", "0.1.1", "0.2");
+  }
 }

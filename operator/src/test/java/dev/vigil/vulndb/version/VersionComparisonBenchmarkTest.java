@@ -37,6 +37,31 @@ class VersionComparisonBenchmarkTest {
     time(RpmVersionScheme.INSTANCE, "redhat-versions.txt");
   }
 
+  @Test
+  void mavenComparisons() throws IOException {
+    time(MavenVersionScheme.INSTANCE, "appdeps/maven-versions-generated.txt");
+  }
+
+  @Test
+  void pep440Comparisons() throws IOException {
+    time(Pep440VersionScheme.INSTANCE, "appdeps/pypi-versions-generated.txt");
+  }
+
+  @Test
+  void rubyGemsComparisons() throws IOException {
+    time(RubyGemsVersionScheme.INSTANCE, "appdeps/rubygems-versions-generated.txt");
+  }
+
+  @Test
+  void packagistComparisons() throws IOException {
+    time(PackagistVersionScheme.INSTANCE, "appdeps/packagist-versions-generated.txt");
+  }
+
+  @Test
+  void nugetComparisons() throws IOException {
+    time(NuGetVersionScheme.INSTANCE, "appdeps/nuget-versions.txt");
+  }
+
   private void time(VersionScheme scheme, String file) throws IOException {
     List<String[]> pairs = pairs(file);
     long sink = 0;

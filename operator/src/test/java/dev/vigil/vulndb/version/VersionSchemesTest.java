@@ -43,16 +43,33 @@ class VersionSchemesTest {
         "Azure Linux:3|rpm",
         "openEuler:24.03-LTS|rpm",
         "Photon OS:5.0|rpm",
-        "Mageia:9|rpm"
+        "Mageia:9|rpm",
+        // language ecosystems, as the OSV schema spells them
+        "Maven|maven",
+        "PyPI|pep440",
+        "RubyGems|rubygems",
+        "NuGet|nuget",
+        "Packagist|packagist",
+        "npm|semver",
+        "Go|semver",
+        "crates.io|semver"
       })
   void osvEcosystemSelectsItsVersionScheme(String ecosystem, String scheme) {
     assertEquals(
         Optional.of(scheme), VersionSchemes.forOsvEcosystem(ecosystem).map(VersionScheme::name));
   }
 
+  /**
+   * Names OSV does not use (case matters), ecosystems without a scheme here, and language
+   * ecosystems with a suffix, which names another repository than the public one.
+   */
   @ParameterizedTest
-  @ValueSource(strings = {"npm", "PyPI", "Go", "debian:12", "Alpine Linux", "", ":Debian", "Red"})
-  void otherEcosystemsHaveNoOsPackageScheme(String ecosystem) {
+  @ValueSource(
+      strings = {
+        "debian:12", "Alpine Linux", "", ":Debian", "Red", "pypi", "NPM", "maven", "Hex", "Pub",
+        "Maven:https://maven.google.com/", "Packagist:https://packages.drupal.org/8", "PyPI:x"
+      })
+  void otherEcosystemsHaveNoScheme(String ecosystem) {
     assertEquals(Optional.empty(), VersionSchemes.forOsvEcosystem(ecosystem));
   }
 }
