@@ -80,6 +80,24 @@ final class RequestRateLimiter {
     return Optional.empty();
   }
 
+  /**
+   * Gives back the token a request took, once it proved to come from the registry (it carried the
+   * shared secret). A registry sends a notification for every push and pull it serves, far more
+   * than a rate meant for strangers allows; answering its own notifications 429 only makes it
+   * retry with back-off and delays the push that matters by minutes. So the buckets hold back
+   * senders without the secret, and an authenticated sender passes as long as they are not empty.
+   */
+  void refund(InetAddress address) {
+    Bucket own;
+    synchronized (buckets) {
+      own = buckets.get(address);
+    }
+    if (own != null) {
+      own.addTokens(1);
+    }
+    global.addTokens(1);
+  }
+
   /** How many addresses currently have a bucket. */
   int trackedAddresses() {
     synchronized (buckets) {

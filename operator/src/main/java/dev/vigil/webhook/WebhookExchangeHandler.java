@@ -124,6 +124,7 @@ final class WebhookExchangeHandler implements HttpHandler {
       return;
     }
 
+    rateLimiter.refund(remote(exchange));
     Instant receivedAt = clock.instant();
     List<PushEvent> events;
     try {

@@ -91,6 +91,9 @@ class RedeployBenchmarkTest {
         java.util.Collections.sort(sorted);
         System.out.printf("push to patch through the webhook (real API server): runs %s ms, median %d ms%n",
             millis, sorted.get(sorted.size() / 2));
+        // What the receiver answered the registry's notifications (pushes and pulls), by result.
+        operator.operator().registry().find("vigil.webhook.requests").counters().forEach(c ->
+            System.out.printf("webhook requests %s: %.0f%n", c.getId().getTag("result"), c.count()));
       } finally {
         operator.close();
       }

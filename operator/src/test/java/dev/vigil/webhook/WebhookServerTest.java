@@ -358,20 +358,34 @@ class WebhookServerTest {
   }
 
   @Test
-  void aSenderOverItsRateGets429WithRetryAfter() throws Exception {
+  void aSenderWithoutTheSecretOverItsRateGets429WithRetryAfter() throws Exception {
     start(
         settings()
             .withRateLimits(
                 new RateLimit(2, 1, Duration.ofHours(1)), RateLimit.perSecond(100, 100)),
         received::add);
-    assertEquals(202, postDistribution(distributionPush("1"), "Bearer " + SECRET).statusCode());
-    assertEquals(202, postDistribution(distributionPush("2"), "Bearer " + SECRET).statusCode());
-    HttpResponse<String> limited = postDistribution(distributionPush("3"), "Bearer " + SECRET);
+    assertEquals(401, postDistribution(distributionPush("1"), "Bearer wrong-secret-0123456789").statusCode());
+    assertEquals(401, postDistribution(distributionPush("2"), null).statusCode());
+    HttpResponse<String> limited = postDistribution(distributionPush("3"), null);
     assertEquals(429, limited.statusCode());
     assertRetryAfterAtMost(3600, limited);
-    // Unauthenticated requests spend the same budget.
-    assertEquals(429, postDistribution(distributionPush("4"), null).statusCode());
-    assertEquals(Map.of("accepted", 2, "rateLimited", 2), stats.snapshot());
+    // Once the budget is spent, even the secret does not get through that address.
+    assertEquals(429, postDistribution(distributionPush("4"), "Bearer " + SECRET).statusCode());
+    assertEquals(Map.of("unauthorized", 2, "rateLimited", 2), stats.snapshot());
+  }
+
+  @Test
+  void theRegistryItselfIsNotHeldBackByItsManyNotifications() throws Exception {
+    start(
+        settings()
+            .withRateLimits(
+                new RateLimit(2, 1, Duration.ofHours(1)), new RateLimit(3, 1, Duration.ofHours(1))),
+        received::add);
+    // A registry notifies every push and pull it serves: ten in a row, far over the budget of 2.
+    for (int i = 0; i < 10; i++) {
+      assertEquals(202, postDistribution(distributionPush("busy-" + i), "Bearer " + SECRET).statusCode());
+    }
+    assertEquals(Map.of("accepted", 10), stats.snapshot());
   }
 
   /** Retry-After counts down from the refill period while the test runs, so allow for that. */
@@ -387,7 +401,7 @@ class WebhookServerTest {
             .withRateLimits(
                 RateLimit.perSecond(100, 100), new RateLimit(1, 1, Duration.ofMinutes(1))),
         received::add);
-    assertEquals(202, postDistribution(distributionPush("1"), "Bearer " + SECRET).statusCode());
+    assertEquals(401, postDistribution(distributionPush("1"), null).statusCode());
     HttpResponse<String> limited = postDistribution(distributionPush("2"), "Bearer " + SECRET);
     assertEquals(429, limited.statusCode());
     assertRetryAfterAtMost(60, limited);
