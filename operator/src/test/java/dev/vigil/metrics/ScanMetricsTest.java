@@ -1,5 +1,6 @@
 package dev.vigil.metrics;
 
+import dev.vigil.testsupport.MutableClock;
 import static dev.vigil.metrics.MetricsFixtures.scrapeLines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -8,11 +9,8 @@ import dev.vigil.metrics.ScanMetrics.ScanResult;
 import dev.vigil.metrics.ScanMetrics.WebhookResult;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,11 +22,11 @@ class ScanMetricsTest {
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final AtomicReference<Instant> now = new AtomicReference<>(NOW);
+  private final MutableClock now = new MutableClock(NOW);
   private final AtomicLong records = new AtomicLong(0);
   private final AtomicReference<Instant> updated = new AtomicReference<>();
   private final ScanMetrics metrics =
-      new ScanMetrics(registry, records::get, updated::get, new SettableClock(now));
+      new ScanMetrics(registry, records::get, updated::get, now);
 
   @Test
   void everyResultCounterExistsAtZeroBeforeTheFirstEvent() {
@@ -200,27 +198,4 @@ class ScanMetricsTest {
         lines.stream().filter(l -> l.contains("registry=\"registry-1.example.com\"")).toList());
   }
 
-  /** A clock the test moves by setting the instant. */
-  private static final class SettableClock extends Clock {
-    private final AtomicReference<Instant> now;
-
-    SettableClock(AtomicReference<Instant> now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-  }
 }

@@ -1,14 +1,12 @@
 package dev.vigil.operator;
 
+import dev.vigil.testsupport.MutableClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class ApiConnectionMonitorTest {
 
-  private final SettableClock clock = new SettableClock();
+  private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
   private final AtomicReference<String> answer = new AtomicReference<>();
   private final List<String> lost = new ArrayList<>();
   private final ApiConnectionMonitor monitor =
@@ -75,26 +73,4 @@ class ApiConnectionMonitorTest {
     assertEquals(Duration.ofSeconds(1), ApiConnectionMonitor.interval(Duration.ofSeconds(2)));
   }
 
-  private static final class SettableClock extends Clock {
-    private Instant now = Instant.parse("2025-01-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 }

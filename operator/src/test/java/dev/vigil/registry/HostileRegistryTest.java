@@ -1,5 +1,6 @@
 package dev.vigil.registry;
 
+import dev.vigil.testsupport.MutableClock;
 import static dev.vigil.registry.ScriptedServer.respond;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,6 @@
 package dev.vigil.workload;
 
+import dev.vigil.testsupport.MutableClock;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,11 +25,8 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -55,25 +53,6 @@ class PullSecretResolverTest {
   private static final Credential LEGACY_CRED = new Credential("old-user", "old-secret-pw");
   private static final Credential DEFAULT_CRED = new Credential("default-user", "default-secret-pw");
 
-  /** A clock tests move by hand. */
-  static final class ManualClock extends Clock {
-    Instant now = Instant.parse("2026-11-22T10:00:00Z");
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 
   @AfterAll
   static void closeClient() {
@@ -177,16 +156,16 @@ class PullSecretResolverTest {
   void secretsAreCachedUntilTheTimeToLivePasses() {
     secret("rotating", RegistryCredentials.TYPE_DOCKER_CONFIG_JSON, ".dockerconfigjson",
         "{\"auths\":{\"quay.io\":{\"username\":\"r\",\"password\":\"r-pw\"}}}");
-    ManualClock clock = new ManualClock();
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:00Z"));
     PullSecretResolver resolver = new PullSecretResolver(client, clock, Duration.ofSeconds(60));
     Workload workload = deployment("ghost", "rotating");
     assertEquals(List.of(new Credential("r", "r-pw")), resolver.credentialsFor(workload).lookup("quay.io/a/b"));
 
     admin.secrets().inNamespace(team).withName("rotating").delete();
-    clock.now = clock.now.plusSeconds(59);
+    clock.advance(Duration.ofSeconds(59));
     assertEquals(List.of(new Credential("r", "r-pw")), resolver.credentialsFor(workload).lookup("quay.io/a/b"));
 
-    clock.now = clock.now.plusSeconds(2);
+    clock.advance(Duration.ofSeconds(2));
     assertTrue(resolver.credentialsFor(workload).isEmpty());
   }
 
