@@ -5,6 +5,7 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -87,13 +88,17 @@ public final class LayerWalker {
             "layer {}: media type {} declares {} but the data is {}; decoding what the data is",
             layerDigest, mediaType, declared.get(), compression);
       }
-      try (TarSide tar =
-          new TarSide(
+      InputStream decompressed =
+          new DecompressedSide(
               decompressor(compression, buffered),
               source,
               compression != LayerCompression.NONE,
               limits,
-              layerDigest)) {
+              layerDigest);
+      // Download and decompression on a thread of their own, hashing and tar parsing here:
+      // two cores per layer, like curl | gzip -dc | tar -t.
+      try (TarSide tar =
+          new TarSide(new ReadAheadStream(decompressed, "vigil-read " + shortDigest(layerDigest)))) {
         Walk walk = new Walk(layerDigest, mediaType, selectors);
         walk.readAll(new CheckedTarInputStream(
             new BufferedInputStream(tar, BUFFER_SIZE), limits, layerDigest, mediaType));
@@ -110,6 +115,9 @@ public final class LayerWalker {
       }
     } catch (WalkAbort abort) {
       throw abort.layerException();
+    } catch (InterruptedIOException e) {
+      throw new LayerException(
+          LayerException.Reason.READ_FAILED, layerDigest, "interrupted while reading the layer", e);
     } catch (IOException e) {
       throw classify(e, layerDigest, compression);
     } catch (RuntimeException e) {
@@ -121,6 +129,11 @@ public final class LayerWalker {
           "cannot read the layer (" + describe(compression) + "): " + e,
           e);
     }
+  }
+
+  private static String shortDigest(String layerDigest) {
+    int colon = layerDigest.indexOf(':');
+    return layerDigest.substring(colon + 1, Math.min(layerDigest.length(), colon + 13));
   }
 
   private static String trailingPartialRecord(long uncompressedBytes) {

@@ -31,12 +31,12 @@ final class HttpExecutor {
   private static final int MAX_REDIRECTS = 5;
 
   private final RegistryClientConfig config;
-  private final HttpClient client;
+  private final HttpClients clients;
   private final Map<String, Semaphore> permits = new ConcurrentHashMap<>();
 
-  HttpExecutor(RegistryClientConfig config, HttpClient client) {
+  HttpExecutor(RegistryClientConfig config, HttpClients clients) {
     this.config = config;
-    this.client = client;
+    this.clients = clients;
   }
 
   /**
@@ -250,7 +250,7 @@ final class HttpExecutor {
       BodyStream body = new BodyStream(config.readTimeout());
       HttpResponse<InputStream> response;
       try {
-        response = client.send(request.build(), info -> body);
+        response = clients.forUri(uri).send(request.build(), info -> body);
       } catch (IOException e) {
         notifyListener(call.registry(), "error");
         throw e;
