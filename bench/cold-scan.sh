@@ -86,8 +86,8 @@ push_blob() { # repo file -> digest
 }
 
 # ---- the files --------------------------------------------------------------------------
-# "size path" of the regular files and symlinks of installed packages, in package order, until
-# there are enough bytes for the largest image.
+# "size<TAB>package<TAB>path" of the regular files and symlinks of installed packages, in
+# package order, until there are enough bytes for the largest image.
 candidates() {
   local pkg total=0
   dpkg-query -W -f='${Priority} ${Package}:${Architecture}\n' \
@@ -96,28 +96,43 @@ candidates() {
   : >"$work/candidates"
   while read -r pkg && [ "$total" -lt $((DEBIAN_BYTES + DEBIAN_BYTES / 10)) ]; do
     dpkg-query -L "$pkg" 2>/dev/null | xargs -r -d '\n' stat -c '%F|%s|%n' 2>/dev/null \
-      | awk -F'|' '$1=="regular file" || $1=="regular empty file" {print $2, $3} $1=="symbolic link" {print 0, $3}' \
+      | awk -F'|' -v p="${pkg%%:*}" '$1=="regular file" || $1=="regular empty file" {print $2 "\t" p "\t" $3}
+                                     $1=="symbolic link" {print 0 "\t" p "\t" $3}' \
       >>"$work/candidates" || true
-    total=$(awk '{s+=$1} END {print s+0}' "$work/candidates")
+    total=$(awk -F'\t' '{s+=$1} END {print s+0}' "$work/candidates")
   done <"$work/packages"
-  awk '!seen[$2]++' "$work/candidates" >"$work/candidates.tmp" && mv "$work/candidates.tmp" "$work/candidates"
+  awk -F'\t' '!seen[$3]++' "$work/candidates" >"$work/candidates.tmp" && mv "$work/candidates.tmp" "$work/candidates"
 }
 
-# take BYTES -> the first files of the candidates adding up to BYTES (plus os-release and the dpkg status)
+# take BYTES NAME -> the paths of the first candidates adding up to BYTES; NAME.status gets the
+# dpkg status stanzas of their packages, so the image's package database lists what it holds
+# (as a real image's does), not everything installed on this machine.
 take() {
-  awk -v limit="$1" '{ if (total >= limit) exit; total += $1; sub(/^[0-9]+ /, ""); print }' "$work/candidates"
+  awk -F'\t' -v limit="$1" '{ if (total >= limit) exit; total += $1; print $2 "\t" $3 }' "$work/candidates" \
+    >"$work/$2.taken"
+  cut -f1 "$work/$2.taken" | sort -u >"$work/$2.packages"
+  awk 'NR==FNR {want[$1]=1; next} /^Package: / {keep = ($2 in want)} keep {print}' \
+    "$work/$2.packages" RS= ORS='\n\n' /var/lib/dpkg/status >"$work/$2.status"
+  cut -f2 "$work/$2.taken"
 }
 
-# make_layer NAME FILELIST -> NAME.tar.gz; directories of the files are added as entries, like
-# an image builder writes them; owners numeric root, fixed mtime, sorted, so the blob is stable.
+# make_layer NAME FILELIST [STATUS] -> NAME.tar.gz; directories of the files are added as
+# entries, like an image builder writes them; owners numeric root, fixed mtime, sorted, so the
+# blob is stable. STATUS becomes var/lib/dpkg/status.
 make_layer() {
-  local name=$1 list=$2
+  local name=$1 list=$2 status=${3:-}
   {
     cat "$list"
     sed 's|/[^/]*$||' "$list" | awk -F/ '{p=""; for (i=2;i<=NF;i++) {p=p"/"$i; print p}}'
   } | sed 's|^/||' | grep -v '^$' | sort -u >"$work/$name.entries"
   tar -C / --no-recursion --numeric-owner --owner=0 --group=0 --mtime=@1700000000 \
     -cf "$work/$name.tar" -T "$work/$name.entries" 2>/dev/null || true
+  if [ -n "$status" ]; then
+    rm -rf "$work/stage" && mkdir -p "$work/stage/var/lib/dpkg" && cp "$status" "$work/stage/var/lib/dpkg/status"
+    tar -C "$work/stage" --numeric-owner --owner=0 --group=0 --mtime=@1700000000 \
+      -rf "$work/$name.tar" var/lib/dpkg/status
+    echo var/lib/dpkg/status >>"$work/$name.entries"
+  fi
   gzip -n -6 <"$work/$name.tar" >"$work/$name.tar.gz"
 }
 
@@ -152,7 +167,7 @@ describe() { # LAYER...
   done
 }
 
-essentials() { printf '%s\n' /etc/os-release /usr/lib/os-release /var/lib/dpkg/status; }
+essentials() { printf '%s\n' /etc/os-release /usr/lib/os-release; }
 
 stamp="$IMAGES $DEBIAN_BYTES $SMALL_BYTES"
 if [ ! -f "$work/ready" ]; then
@@ -161,24 +176,25 @@ candidates
 for image in $IMAGES; do
   case $image in
     debian)
-      { essentials; take "$DEBIAN_BYTES"; } | awk '!s[$0]++' >"$work/debian.list"
-      make_layer debian "$work/debian.list"
+      { essentials; take "$DEBIAN_BYTES" debian; } | awk '!s[$0]++' >"$work/debian.list"
+      make_layer debian "$work/debian.list" "$work/debian.status"
       push_image debian debian
-      { echo "  debian: one layer"; describe debian; } >"$work/debian.description" ;;
+      { echo "  debian: one layer, $(grep -c '^Package: ' "$work/debian.status") packages in its dpkg status"; describe debian; } >"$work/debian.description" ;;
     five)
-      { essentials; take "$DEBIAN_BYTES"; } | awk '!s[$0]++' >"$work/five.list"
+      { essentials; take "$DEBIAN_BYTES" five; } | awk '!s[$0]++' >"$work/five.list"
       # cut by cumulative bytes at 40/60/75/90 %
       xargs -d '\n' stat -c '%s %n' <"$work/five.list" 2>/dev/null | awk -v total="$DEBIAN_BYTES" -v dir="$work" '
         { sum += $1; part = (sum <= 0.40*total) ? 1 : (sum <= 0.60*total) ? 2 : (sum <= 0.75*total) ? 3 : (sum <= 0.90*total) ? 4 : 5
           sub(/^[0-9]+ /, ""); print > (dir "/five" part ".list") }'
-      for i in 1 2 3 4 5; do make_layer "five$i" "$work/five$i.list"; done
+      make_layer five1 "$work/five1.list" "$work/five.status"
+      for i in 2 3 4 5; do make_layer "five$i" "$work/five$i.list"; done
       push_image five five1 five2 five3 five4 five5
-      { echo "  five: five layers"; describe five1 five2 five3 five4 five5; } >"$work/five.description" ;;
+      { echo "  five: five layers, $(grep -c '^Package: ' "$work/five.status") packages in its dpkg status (in the first layer)"; describe five1 five2 five3 five4 five5; } >"$work/five.description" ;;
     small)
-      { essentials; take "$SMALL_BYTES"; } | awk '!s[$0]++' >"$work/small.list"
-      make_layer small "$work/small.list"
+      { essentials; take "$SMALL_BYTES" small; } | awk '!s[$0]++' >"$work/small.list"
+      make_layer small "$work/small.list" "$work/small.status"
       push_image small small
-      { echo "  small: one layer"; describe small; } >"$work/small.description" ;;
+      { echo "  small: one layer, $(grep -c '^Package: ' "$work/small.status") packages in its dpkg status"; describe small; } >"$work/small.description" ;;
     *) echo "bench: unknown image $image" >&2; exit 2 ;;
   esac
 done

@@ -1,5 +1,8 @@
 package dev.vigil.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,20 +11,49 @@ import picocli.CommandLine.Command;
     name = "vigil",
     mixinStandardHelpOptions = true,
     versionProvider = VigilVersion.class,
-    description = "Keeps watch over the container images a Kubernetes cluster runs.",
-    subcommands = {OperatorCommand.class, ScanCommand.class, VerifyCommand.class, VerifyBundleCommand.class,
-        CommandLine.HelpCommand.class})
+    description = "Keeps watch over the container images a Kubernetes cluster runs.")
 public class VigilCommand implements Runnable {
+
+  /**
+   * The subcommands by name, in the order help lists them. Added in code rather than in the
+   * annotation so that a run builds the model (reflection over every option) of the one
+   * subcommand it runs: a cold `vigil scan` need not analyse the operator's 40 options.
+   */
+  private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
+
+  static {
+    SUBCOMMANDS.put("operator", OperatorCommand::new);
+    SUBCOMMANDS.put("scan", ScanCommand::new);
+    SUBCOMMANDS.put("verify", VerifyCommand::new);
+    SUBCOMMANDS.put("verify-bundle", VerifyBundleCommand::new);
+    SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
+  }
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine(args).execute(args));
   }
 
-  /** The configured command line, also used by tests. */
+  /** The configured command line with every subcommand, also used by tests. */
   public static CommandLine commandLine() {
-    return new CommandLine(new VigilCommand());
+    CommandLine cli = new CommandLine(new VigilCommand());
+    SUBCOMMANDS.values().forEach(command -> cli.addSubcommand(command.get()));
+    return cli;
+  }
+
+  /**
+   * The command line for these arguments: with only the subcommand they name when their first
+   * argument names one other than help, which behaves exactly as in {@link #commandLine()}
+   * (its options, help, errors and exit codes are its own); else every subcommand.
+   */
+  static CommandLine commandLine(String[] args) {
+    if (args.length == 0 || args[0].equals("help") || !SUBCOMMANDS.containsKey(args[0])) {
+      return commandLine();
+    }
+    CommandLine cli = new CommandLine(new VigilCommand());
+    cli.addSubcommand(SUBCOMMANDS.get(args[0]).get());
+    return cli;
   }
 
   @Override
