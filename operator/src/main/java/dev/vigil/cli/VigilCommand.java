@@ -2,6 +2,7 @@ package dev.vigil.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,7 +33,45 @@ public class VigilCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(commandLine(args).execute(args));
+    int exit = commandLine(args).execute(args);
+    stopHttpClientSelectors();
+    System.exit(exit);
+  }
+
+  /**
+   * Ends the selector threads of the JDK HTTP clients (registry, vulnerability data). At exit
+   * the JVM waits at least 300 ms for every thread that is inside native code, and a selector
+   * thread always is (waiting in epoll). Java 17's HttpClient has no close(); its selector loop
+   * ends when the thread is interrupted. Only called when the command is done.
+   */
+  static void stopHttpClientSelectors() {
+    stopHttpClientSelectors(thread -> true);
+  }
+
+  /** {@link #stopHttpClientSelectors()} for the selector threads {@code which} accepts. */
+  static void stopHttpClientSelectors(Predicate<Thread> which) {
+    ThreadGroup root = Thread.currentThread().getThreadGroup();
+    while (root.getParent() != null) {
+      root = root.getParent();
+    }
+    Thread[] threads = new Thread[root.activeCount() * 2 + 16];
+    int count = root.enumerate(threads, true);
+    for (int i = 0; i < count; i++) {
+      Thread thread = threads[i];
+      if (isHttpClientSelector(thread) && which.test(thread)) {
+        thread.interrupt();
+        try {
+          thread.join(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  static boolean isHttpClientSelector(Thread thread) {
+    return thread.getName().startsWith("HttpClient-") && thread.getName().endsWith("-SelectorManager");
   }
 
   /** The configured command line with every subcommand, also used by tests. */
