@@ -50,24 +50,39 @@ final class ReadAheadStream extends InputStream {
   }
 
   private void fill() {
-    try {
-      while (!closed) {
-        byte[] buffer = free.poll();
-        if (buffer == null) {
-          // Chunks are recycled, so only the first few are ever allocated.
-          buffer = new byte[CHUNK_SIZE];
-        }
-        int n = source.readNBytes(buffer, 0, buffer.length);
-        if (n > 0 && !hand(new Chunk(buffer, n, null))) {
-          return;
-        }
-        if (n < buffer.length) {
-          hand(Chunk.END);
-          return;
-        }
+    while (!closed) {
+      byte[] buffer = free.poll();
+      if (buffer == null) {
+        // Chunks are recycled, so only the first few are ever allocated.
+        buffer = new byte[CHUNK_SIZE];
       }
-    } catch (Throwable t) {
-      hand(new Chunk(null, 0, t));
+      int filledBytes = 0;
+      Throwable failure = null;
+      boolean end = false;
+      try {
+        while (filledBytes < buffer.length) {
+          int n = source.read(buffer, filledBytes, buffer.length - filledBytes);
+          if (n < 0) {
+            end = true;
+            break;
+          }
+          filledBytes += n;
+        }
+      } catch (Throwable t) {
+        failure = t;
+      }
+      // The bytes before a failure reach the reader before the failure does.
+      if (filledBytes > 0 && !hand(new Chunk(buffer, filledBytes, null))) {
+        return;
+      }
+      if (failure != null) {
+        hand(new Chunk(null, 0, failure));
+        return;
+      }
+      if (end) {
+        hand(Chunk.END);
+        return;
+      }
     }
   }
 
