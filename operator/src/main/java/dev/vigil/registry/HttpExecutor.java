@@ -148,7 +148,7 @@ final class HttpExecutor {
         }
         throw call.failure(
             RegistryException.Kind.UNAVAILABLE,
-            "gave up after " + attempt + " attempts: " + describe(e),
+            "gave up after " + attempt + " attempts: " + NetworkErrors.describe(e, call.uri()),
             -1,
             e);
       } catch (RuntimeException e) {
@@ -182,11 +182,6 @@ final class HttpExecutor {
 
   private static boolean isRetryable(int status) {
     return status == 429 || (status >= 500 && status != 501 && status != 505);
-  }
-
-  private static String describe(IOException e) {
-    String message = e.getMessage();
-    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
   /** Exponential backoff with up to 20 % jitter, so many scans do not retry in lockstep. */
