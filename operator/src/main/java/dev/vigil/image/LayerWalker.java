@@ -100,8 +100,8 @@ public final class LayerWalker {
       try (TarSide tar =
           new TarSide(new ReadAheadStream(decompressed, "vigil-read " + shortDigest(layerDigest)))) {
         Walk walk = new Walk(layerDigest, mediaType, selectors);
-        walk.readAll(new CheckedTarInputStream(
-            new BufferedInputStream(tar, BUFFER_SIZE), limits, layerDigest, mediaType));
+        // No buffer in between: the read-ahead chunks already are one.
+        walk.readAll(new CheckedTarInputStream(tar, limits, layerDigest, mediaType));
         tar.drain();
         String actual = "sha256:" + tar.sha256Hex();
         if (!actual.equals(expected)) {
