@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class LayerWalker {
 
-  private static final Logger LOG = LoggerFactory.getLogger(LayerWalker.class);
+  /** Created on first use, so that a scan that logs nothing never starts logback (CLI start-up). */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(LayerWalker.class);
+  }
   private static final Pattern SHA256_DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
   private static final int BUFFER_SIZE = 64 * 1024;
   private static final String WHITEOUT_PREFIX = ".wh.";
@@ -84,7 +87,7 @@ public final class LayerWalker {
       compression = sniff(buffered, layerDigest);
       Optional<LayerCompression> declared = LayerCompression.declaredBy(mediaType);
       if (declared.isPresent() && declared.get() != compression) {
-        LOG.warn(
+        Log.LOG.warn(
             "layer {}: media type {} declares {} but the data is {}; decoding what the data is",
             layerDigest, mediaType, declared.get(), compression);
       }
@@ -321,7 +324,7 @@ public final class LayerWalker {
       }
       CapturedFile source = captured.get(target);
       if (source == null) {
-        LOG.debug("layer {}: hard link {} wanted but its target {} was not captured",
+        Log.LOG.debug("layer {}: hard link {} wanted but its target {} was not captured",
             layerDigest, path, target);
         return;
       }

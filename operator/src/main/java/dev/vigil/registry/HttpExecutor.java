@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpExecutor {
 
-  private static final Logger LOG = LoggerFactory.getLogger(HttpExecutor.class);
+  /** Created on first use, so that a scan that logs nothing never starts logback (CLI start-up). */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(HttpExecutor.class);
+  }
   private static final int MAX_REDIRECTS = 5;
 
   private final RegistryClientConfig config;
@@ -142,7 +145,7 @@ final class HttpExecutor {
         permit.release();
         if (attempt < config.maxAttempts()) {
           Duration wait = backoff(attempt);
-          LOG.debug("{} {}: {}; retry {} in {}", call.method(), call.uri(), e, attempt, wait);
+          Log.LOG.debug("{} {}: {}; retry {} in {}", call.method(), call.uri(), e, attempt, wait);
           sleep(call, wait);
           continue;
         }
@@ -175,7 +178,7 @@ final class HttpExecutor {
       } else {
         wait = backoff(attempt);
       }
-      LOG.debug("{} {}: HTTP {}; retry {} in {}", call.method(), call.uri(), response.status(), attempt, wait);
+      Log.LOG.debug("{} {}: HTTP {}; retry {} in {}", call.method(), call.uri(), response.status(), attempt, wait);
       sleep(call, wait);
     }
   }
@@ -315,7 +318,7 @@ final class HttpExecutor {
     try {
       config.listener().onRequest(registry, code);
     } catch (RuntimeException e) {
-      LOG.warn("registry request listener failed", e);
+      Log.LOG.warn("registry request listener failed", e);
     }
   }
 }
