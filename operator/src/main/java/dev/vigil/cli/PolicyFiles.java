@@ -19,7 +19,10 @@ import picocli.CommandLine.ParameterException;
 /** Reads ImagePolicy manifests given on the command line and checks them like the operator. */
 final class PolicyFiles {
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** Created on first use: a scan without --policy never pays for the YAML mapper. */
+  private static final class Yaml {
+    static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory());
+  }
 
   /** Outside a cluster no Secret or ConfigMap can be read. */
   static final ReferenceLookup NO_CLUSTER = (kind, name, key) ->
@@ -32,7 +35,7 @@ final class PolicyFiles {
     for (Path file : files) {
       List<JsonNode> docs = new ArrayList<>();
       try (YAMLParser parser = new YAMLFactory().createParser(Files.readAllBytes(file))) {
-        YAML.readValues(parser, JsonNode.class).forEachRemaining(docs::add);
+        Yaml.MAPPER.readValues(parser, JsonNode.class).forEachRemaining(docs::add);
       } catch (IOException | RuntimeException e) {
         throw new ParameterException(cli, "--policy " + file + ": cannot read: " + e.getMessage());
       }
@@ -46,7 +49,7 @@ final class PolicyFiles {
         }
         ImagePolicy policy;
         try {
-          policy = YAML.treeToValue(doc, ImagePolicy.class);
+          policy = Yaml.MAPPER.treeToValue(doc, ImagePolicy.class);
         } catch (IOException | IllegalArgumentException e) {
           throw new ParameterException(cli, "--policy " + file + ": " + e.getMessage().lines().findFirst().orElse(""));
         }

@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -20,8 +21,15 @@ final class ScanOutput {
   /** One scanned image: the reference as given, its status, and whether it fails the gate. */
   record Result(String image, ImageReportStatus status, boolean failed) {}
 
-  private static final ObjectMapper JSON =
-      Serialization.jsonMapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
+  /**
+   * Writes what the Kubernetes serializer writes for these types (non-null properties, dates
+   * as text), without loading the Kubernetes client's serialization for a scan on a CI runner.
+   */
+  static final ObjectMapper JSON = new ObjectMapper()
+      .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.ALWAYS))
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+      .enable(SerializationFeature.INDENT_OUTPUT);
 
   private ScanOutput() {}
 

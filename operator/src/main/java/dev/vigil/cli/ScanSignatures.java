@@ -35,12 +35,26 @@ final class ScanSignatures {
     }
   };
 
-  private final ImageSignatureVerifier verifier;
+  private final ImageSource registry;
+  private final Clock clock;
   private final CommandLine cli;
+  private ImageSignatureVerifier verifier;
 
   ScanSignatures(ImageSource registry, Clock clock, CommandLine cli) {
+    this.registry = registry;
+    this.clock = clock;
     this.cli = cli;
-    this.verifier = new ImageSignatureVerifier(new RegistrySignatureStore(registry), new TrustedRoots(), clock);
+  }
+
+  /**
+   * Built on first use: the Sigstore trusted roots and the verification stack cost start-up
+   * time that a scan without a signature policy must not pay.
+   */
+  private synchronized ImageSignatureVerifier verifier() {
+    if (verifier == null) {
+      verifier = new ImageSignatureVerifier(new RegistrySignatureStore(registry), new TrustedRoots(), clock);
+    }
+    return verifier;
   }
 
   /** Null without policies; NotRequired when none asks; else the verification result. */
@@ -52,12 +66,12 @@ final class ScanSignatures {
     if (authorities.isEmpty()) {
       return SignatureInfos.notRequired();
     }
-    return SignatureInfos.from(verifier.verify(reference.toRepository().toString(), digest, authorities));
+    return SignatureInfos.from(verifier().verify(reference.toRepository().toString(), digest, authorities));
   }
 
   /** The full result with one check per signature and authority, for `vigil verify`. */
   SignatureResult verifyInDetail(List<Authority> authorities, ImageReference reference, String digest) {
-    return verifier.verify(reference.toRepository().toString(), digest, authorities);
+    return verifier().verify(reference.toRepository().toString(), digest, authorities);
   }
 
   /** The authorities of every policy whose signature mode is not Off. */

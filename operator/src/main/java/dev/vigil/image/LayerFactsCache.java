@@ -22,7 +22,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class LayerFactsCache {
 
-  private static final Logger LOG = LoggerFactory.getLogger(LayerFactsCache.class);
+  /** Created on first use, so that a scan that logs nothing never starts logback (CLI start-up). */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(LayerFactsCache.class);
+  }
 
   /** Opens a layer blob; called only when the facts are neither cached nor being walked. */
   @FunctionalInterface
@@ -155,7 +158,7 @@ public final class LayerFactsCache {
         blob.close();
       } catch (IOException e) {
         // The walk has already verified every byte against the diff_id (or failed).
-        LOG.debug("closing the blob of layer {} failed: {}", layerDigest, e.toString());
+        Log.LOG.debug("closing the blob of layer {} failed: {}", layerDigest, e.toString());
       }
     }
   }

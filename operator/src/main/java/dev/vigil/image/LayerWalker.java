@@ -5,6 +5,7 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -26,7 +27,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class LayerWalker {
 
-  private static final Logger LOG = LoggerFactory.getLogger(LayerWalker.class);
+  /** Created on first use, so that a scan that logs nothing never starts logback (CLI start-up). */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(LayerWalker.class);
+  }
   private static final Pattern SHA256_DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
   private static final int BUFFER_SIZE = 64 * 1024;
   private static final String WHITEOUT_PREFIX = ".wh.";
@@ -83,20 +87,24 @@ public final class LayerWalker {
       compression = sniff(buffered, layerDigest);
       Optional<LayerCompression> declared = LayerCompression.declaredBy(mediaType);
       if (declared.isPresent() && declared.get() != compression) {
-        LOG.warn(
+        Log.LOG.warn(
             "layer {}: media type {} declares {} but the data is {}; decoding what the data is",
             layerDigest, mediaType, declared.get(), compression);
       }
-      try (TarSide tar =
-          new TarSide(
+      InputStream decompressed =
+          new DecompressedSide(
               decompressor(compression, buffered),
               source,
               compression != LayerCompression.NONE,
               limits,
-              layerDigest)) {
+              layerDigest);
+      // Download and decompression on a thread of their own, hashing and tar parsing here:
+      // two cores per layer, like curl | gzip -dc | tar -t.
+      try (TarSide tar =
+          new TarSide(new ReadAheadStream(decompressed, "vigil-read " + shortDigest(layerDigest)))) {
         Walk walk = new Walk(layerDigest, mediaType, selectors);
-        walk.readAll(new CheckedTarInputStream(
-            new BufferedInputStream(tar, BUFFER_SIZE), limits, layerDigest, mediaType));
+        // No buffer in between: the read-ahead chunks already are one.
+        walk.readAll(new CheckedTarInputStream(tar, limits, layerDigest, mediaType));
         tar.drain();
         String actual = "sha256:" + tar.sha256Hex();
         if (!actual.equals(expected)) {
@@ -110,6 +118,9 @@ public final class LayerWalker {
       }
     } catch (WalkAbort abort) {
       throw abort.layerException();
+    } catch (InterruptedIOException e) {
+      throw new LayerException(
+          LayerException.Reason.READ_FAILED, layerDigest, "interrupted while reading the layer", e);
     } catch (IOException e) {
       throw classify(e, layerDigest, compression);
     } catch (RuntimeException e) {
@@ -121,6 +132,11 @@ public final class LayerWalker {
           "cannot read the layer (" + describe(compression) + "): " + e,
           e);
     }
+  }
+
+  private static String shortDigest(String layerDigest) {
+    int colon = layerDigest.indexOf(':');
+    return layerDigest.substring(colon + 1, Math.min(layerDigest.length(), colon + 13));
   }
 
   private static String trailingPartialRecord(long uncompressedBytes) {
@@ -308,7 +324,7 @@ public final class LayerWalker {
       }
       CapturedFile source = captured.get(target);
       if (source == null) {
-        LOG.debug("layer {}: hard link {} wanted but its target {} was not captured",
+        Log.LOG.debug("layer {}: hard link {} wanted but its target {} was not captured",
             layerDigest, path, target);
         return;
       }

@@ -27,16 +27,19 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpExecutor {
 
-  private static final Logger LOG = LoggerFactory.getLogger(HttpExecutor.class);
+  /** Created on first use, so that a scan that logs nothing never starts logback (CLI start-up). */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(HttpExecutor.class);
+  }
   private static final int MAX_REDIRECTS = 5;
 
   private final RegistryClientConfig config;
-  private final HttpClient client;
+  private final HttpClients clients;
   private final Map<String, Semaphore> permits = new ConcurrentHashMap<>();
 
-  HttpExecutor(RegistryClientConfig config, HttpClient client) {
+  HttpExecutor(RegistryClientConfig config, HttpClients clients) {
     this.config = config;
-    this.client = client;
+    this.clients = clients;
   }
 
   /**
@@ -142,13 +145,13 @@ final class HttpExecutor {
         permit.release();
         if (attempt < config.maxAttempts()) {
           Duration wait = backoff(attempt);
-          LOG.debug("{} {}: {}; retry {} in {}", call.method(), call.uri(), e, attempt, wait);
+          Log.LOG.debug("{} {}: {}; retry {} in {}", call.method(), call.uri(), e, attempt, wait);
           sleep(call, wait);
           continue;
         }
         throw call.failure(
             RegistryException.Kind.UNAVAILABLE,
-            "gave up after " + attempt + " attempts: " + describe(e),
+            "gave up after " + attempt + " attempts: " + NetworkErrors.describe(e, call.uri()),
             -1,
             e);
       } catch (RuntimeException e) {
@@ -175,18 +178,13 @@ final class HttpExecutor {
       } else {
         wait = backoff(attempt);
       }
-      LOG.debug("{} {}: HTTP {}; retry {} in {}", call.method(), call.uri(), response.status(), attempt, wait);
+      Log.LOG.debug("{} {}: HTTP {}; retry {} in {}", call.method(), call.uri(), response.status(), attempt, wait);
       sleep(call, wait);
     }
   }
 
   private static boolean isRetryable(int status) {
     return status == 429 || (status >= 500 && status != 501 && status != 505);
-  }
-
-  private static String describe(IOException e) {
-    String message = e.getMessage();
-    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
   }
 
   /** Exponential backoff with up to 20 % jitter, so many scans do not retry in lockstep. */
@@ -250,7 +248,7 @@ final class HttpExecutor {
       BodyStream body = new BodyStream(config.readTimeout());
       HttpResponse<InputStream> response;
       try {
-        response = client.send(request.build(), info -> body);
+        response = clients.forUri(uri).send(request.build(), info -> body);
       } catch (IOException e) {
         notifyListener(call.registry(), "error");
         throw e;
@@ -320,7 +318,7 @@ final class HttpExecutor {
     try {
       config.listener().onRequest(registry, code);
     } catch (RuntimeException e) {
-      LOG.warn("registry request listener failed", e);
+      Log.LOG.warn("registry request listener failed", e);
     }
   }
 }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -38,14 +37,7 @@ public final class RegistryClient implements ImageSource {
 
     Shared(RegistryClientConfig config) {
       this.config = config;
-      HttpClient.Builder http =
-          HttpClient.newBuilder()
-              .connectTimeout(config.connectTimeout())
-              .followRedirects(HttpClient.Redirect.NEVER);
-      if (config.caBundle() != null) {
-        http.sslContext(CaBundle.sslContext(config.caBundle()));
-      }
-      this.authenticator = new Authenticator(new HttpExecutor(config, http.build()), config);
+      this.authenticator = new Authenticator(new HttpExecutor(config, new HttpClients(config)), config);
     }
   }
 

@@ -23,6 +23,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -112,14 +114,24 @@ public final class ImageAnalyzer {
 
   private record LayersRead(List<LayerFacts> facts, int fromCache) {}
 
+  /**
+   * Reads the layers concurrently, as many at once as {@code layerReaders} has threads (each
+   * read also decompresses on a thread of its own), largest first so that the image takes about
+   * as long as its largest layer; the facts are merged in layer order whatever order the reads
+   * finish in, because whiteouts and opaque directories only apply to the layers below them.
+   */
   private LayersRead readLayers(ImageSource source, Repository repository,
       List<Descriptor> blobs, List<String> diffIds, ScanProgress progress) throws ScanException {
-    List<Future<LayerFacts>> pending = new ArrayList<>();
+    List<Future<LayerFacts>> pending = new ArrayList<>(Collections.nCopies(blobs.size(), null));
     AtomicInteger fromCache = new AtomicInteger();
+    List<Integer> largestFirst = new ArrayList<>();
     for (int i = 0; i < blobs.size(); i++) {
-      final int index = i;
-      Descriptor blob = blobs.get(i);
-      pending.add(layerReaders.submit(() -> {
+      largestFirst.add(i);
+    }
+    largestFirst.sort(Comparator.comparingLong((Integer i) -> blobs.get(i).size()).reversed());
+    for (int index : largestFirst) {
+      Descriptor blob = blobs.get(index);
+      pending.set(index, layerReaders.submit(() -> {
         boolean cached = layers.contains(blob.digest(), SELECTORS);
         if (cached) {
           fromCache.incrementAndGet();

@@ -41,11 +41,22 @@ public final class VulnDbLoader {
   private static final int MAX_ALIAS_WALK = 64;
 
   private final Clock clock;
-  private final OsvParser parser = new OsvParser();
-  private final CvssScorer scorer = new CvssScorer();
+  private OsvParser parser;
+  private CvssScorer scorer;
 
   public VulnDbLoader(Clock clock) {
     this.clock = clock;
+  }
+
+  /**
+   * Parser and scorer are built on the first load: their JSON mapper and CVSS library cost a
+   * cold `vigil scan --vulndb none`, which never loads, a noticeable part of its start.
+   */
+  private synchronized void prepare() {
+    if (parser == null) {
+      parser = new OsvParser();
+      scorer = new CvssScorer();
+    }
   }
 
   /** Opens the source, reads it and builds a snapshot. */
@@ -65,6 +76,7 @@ public final class VulnDbLoader {
 
   /** Builds a snapshot from a source that is already open (the caller closes it). */
   public VulnDb load(String description, OpenedSource opened) throws VulnDbLoadException {
+    prepare();
     Instant started = clock.instant();
     LoadReport.Builder report = new LoadReport.Builder();
     report.sourceWarnings(opened.warnings());

@@ -252,4 +252,20 @@ class ScanCommandTest {
     assertTrue(run.err().startsWith("vigil: " + registry.host() + "/team/missing:1: "), run.err());
     assertTrue(run.err().contains("team/missing"), run.err());
   }
+
+  @Test
+  void anUnreachableVulnerabilitySourceSaysWhatFailedAndWhy() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + port + "/Debian/all.zip";
+
+    Run run = scan("--vulndb", url, "--data-dir", java.nio.file.Files.createTempDirectory("vulndb").toString(),
+        "-o", "json", app.reference().toString());
+
+    assertEquals(ScanCommand.EXIT_SCAN_ERROR, run.code(), run.err());
+    assertTrue(run.err().contains("vulnerability data could not be loaded from " + url + ": cannot fetch " + url
+        + ": cannot connect to 127.0.0.1:" + port + ": Connection refused"), run.err());
+  }
 }

@@ -328,6 +328,27 @@ class LayerWalkerTest {
   }
 
   @Test
+  void tarCutInsideThePaddingAfterAFileIsReportedAsTruncated() throws Exception {
+    // The walker skips the rest of an entry and its padding itself (not through commons-compress).
+    byte[] tar = TarLayer.pax().file("big", new byte[5000], 0644, 0, 0).file("after", "x").tar();
+    byte[] cut = Arrays.copyOf(tar, 512 + 5000 + 50);
+    LayerException e = assertThrows(LayerException.class, () -> walk(cut, OCI_TAR, tar, List.of()));
+    assertEquals(LayerException.Reason.TRUNCATED, e.reason(), e.getMessage());
+    assertGoodWalkStillWorks();
+  }
+
+  @Test
+  void offsetsInHeaderErrorsCountTheSkippedContentAndPadding() throws Exception {
+    byte[] tar = TarLayer.pax().file("big", new byte[5000], 0644, 0, 0).file("after", "x").tar();
+    byte[] corrupt = tar.clone();
+    int secondHeader = 512 + 5120;
+    corrupt[secondHeader + 148] ^= 0x01; // a checksum digit of the second header
+    LayerException e = assertThrows(LayerException.class, () -> walk(corrupt, OCI_TAR, tar, List.of()));
+    assertEquals(LayerException.Reason.CORRUPT, e.reason(), e.getMessage());
+    assertEquals("tar header checksum mismatch at offset " + secondHeader, e.detail());
+  }
+
+  @Test
   void tarCutInsideAHeaderIsReportedAsTruncated() throws Exception {
     byte[] tar = TarLayer.pax().file("a", "x").file("b", "y").tar();
     byte[] cut = Arrays.copyOf(tar, 1024 + 100);

@@ -50,11 +50,16 @@ final class PackageCacheCheck implements ImageCheck {
         + " use a cache mount (RUN --mount=type=cache).";
   }
 
+  /** Every pattern starts under one of these: most paths of an image need no regex at all. */
+  private static boolean underCacheRoot(String path) {
+    return path.startsWith("var/") || path.startsWith("root/") || path.startsWith("home/");
+  }
+
   @Override
   public List<String> evaluate(ImageCheckContext context) {
     Map<String, long[]> perCache = new TreeMap<>();
     for (FileEntry e : context.files().entries()) {
-      if (e.type() != FileEntry.Type.FILE) {
+      if (e.type() != FileEntry.Type.FILE || !underCacheRoot(e.path())) {
         continue;
       }
       for (Pattern cache : CACHES) {

@@ -121,13 +121,19 @@ final class SensitiveFiles {
     String name = name(path);
     String lower = name.toLowerCase(Locale.ROOT);
     return SSH_KEY_NAMES.contains(name)
-        || SSH_HOST_KEY.matcher(name).matches()
+        || (name.startsWith("ssh_host_") && name.endsWith("_key") && SSH_HOST_KEY.matcher(name).matches())
         || lower.endsWith(".pem")
         || lower.endsWith(".key");
   }
 
   static boolean isCredentialCandidate(String path) {
-    return CREDENTIAL_RULES.stream().anyMatch(r -> r.matches().test(path));
+    // A plain loop: the layer walk asks this for every file of every layer.
+    for (CredentialRule rule : CREDENTIAL_RULES) {
+      if (rule.matches().test(path)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** True for paths inside a test-data directory of some package. */
@@ -248,7 +254,9 @@ final class SensitiveFiles {
     return slash < 0 ? path : path.substring(slash + 1);
   }
 
+  /** {@code path} is {@code suffix} or ends with "/" + {@code suffix} (without building that string). */
   private static boolean endsWith(String path, String suffix) {
-    return path.equals(suffix) || path.endsWith("/" + suffix);
+    int start = path.length() - suffix.length();
+    return path.endsWith(suffix) && (start == 0 || path.charAt(start - 1) == '/');
   }
 }

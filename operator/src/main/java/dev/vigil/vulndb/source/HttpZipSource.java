@@ -1,5 +1,6 @@
 package dev.vigil.vulndb.source;
 
+import dev.vigil.registry.NetworkErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -130,6 +131,10 @@ public final class HttpZipSource implements VulnDbSource {
     HttpResponse<InputStream> response;
     try {
       response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (InterruptedIOException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IOException(NetworkErrors.describe(e, url), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while fetching " + url);
@@ -196,7 +201,7 @@ public final class HttpZipSource implements VulnDbSource {
     byte[] buffer = new byte[64 * 1024];
     try (OutputStream out = Files.newOutputStream(target)) {
       int n;
-      while ((n = body.read(buffer)) > 0) {
+      while ((n = read(body, buffer)) > 0) {
         total += n;
         if (total > maxBytes) {
           throw new IOException("response larger than " + maxBytes + " bytes");
@@ -213,6 +218,17 @@ public final class HttpZipSource implements VulnDbSource {
       finished.set(true);
     }
     return total;
+  }
+
+  /** A read of the body whose network failure says which host it came from and why. */
+  private int read(InputStream body, byte[] buffer) throws IOException {
+    try {
+      return body.read(buffer);
+    } catch (InterruptedIOException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IOException("reading the download failed: " + NetworkErrors.describe(e, url), e);
+    }
   }
 
   private CacheEntry readCache() {

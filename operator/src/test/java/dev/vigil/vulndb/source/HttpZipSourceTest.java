@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -159,6 +162,52 @@ class HttpZipSourceTest {
     server.failWith(404);
     IOException e = assertThrows(IOException.class, () -> source().open());
     assertEquals("cannot fetch " + server.uri(PATH) + ": HTTP status 404", e.getMessage());
+  }
+
+  @Test
+  void aClosedPortIsAConnectionRefusedByThatHostAndPort() throws IOException {
+    int port = closedPort();
+    URI url = URI.create("http://127.0.0.1:" + port + PATH);
+    HttpZipSource source = new HttpZipSource(url, cache, client, Duration.ofSeconds(10), Duration.ofSeconds(30),
+        HttpZipSource.DEFAULT_MAX_BYTES, CLOCK);
+
+    IOException e = assertThrows(IOException.class, source::open);
+
+    assertEquals("cannot fetch " + url + ": cannot connect to 127.0.0.1:" + port + ": Connection refused",
+        e.getMessage());
+  }
+
+  @Test
+  void aHostThatDoesNotResolveIsNamed() {
+    // .invalid never resolves (RFC 6761), so no traffic leaves the machine.
+    URI url = URI.create("http://osv.vigil-test.invalid" + PATH);
+    HttpZipSource source = new HttpZipSource(url, cache, client, Duration.ofSeconds(10), Duration.ofSeconds(30),
+        HttpZipSource.DEFAULT_MAX_BYTES, CLOCK);
+
+    IOException e = assertThrows(IOException.class, source::open);
+
+    assertEquals("cannot fetch " + url + ": cannot resolve host osv.vigil-test.invalid", e.getMessage());
+  }
+
+  @Test
+  void aServerThatNeverAnswersIsATimeoutOfThatHostAndPort() throws IOException {
+    // The kernel accepts the connection into the backlog; nothing ever reads the request.
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      URI url = URI.create("http://127.0.0.1:" + silent.getLocalPort() + PATH);
+      HttpZipSource source = new HttpZipSource(url, cache, client, Duration.ofSeconds(1), Duration.ofSeconds(30),
+          HttpZipSource.DEFAULT_MAX_BYTES, CLOCK);
+
+      IOException e = assertThrows(IOException.class, source::open);
+
+      assertEquals("cannot fetch " + url + ": no response from 127.0.0.1:" + silent.getLocalPort()
+          + " in time (request timed out)", e.getMessage());
+    }
+  }
+
+  private static int closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 
   @Test
