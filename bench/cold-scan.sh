@@ -2,13 +2,18 @@
 # Cold `vigil scan` as a user runs it, side by side with `curl | gzip -dc | tar -t` over the same
 # layers (issue 12). Not a test: it prints figures and never fails on time.
 #
-#   bench/cold-scan.sh                      # 5 runs of each image, median
+#   bench/cold-scan.sh                      # 5 runs of each image, median; times the launcher
+#                                           # operator/target/vigil (else java -jar vigil.jar)
 #   RUNS=9 bench/cold-scan.sh
 #   VIGIL="java -jar operator/target/vigil.jar" bench/cold-scan.sh      # the command to time
 #   IMAGES="debian small" bench/cold-scan.sh                            # a subset
+#   RUNS=0 SERVE=1 bench/cold-scan.sh       # build the images, serve them until Ctrl-C
 #
 # Needs: /usr/bin/docker-registry (Debian package docker-registry), curl, gzip, GNU tar,
-# GNU time (/usr/bin/time), dpkg, a built operator/target/vigil.jar (mvn -B package -DskipTests).
+# GNU time (/usr/bin/time), bc, python3, dpkg, a built jar (mvn -B package -DskipTests).
+# The images are built once into operator/target/bench-images (BENCH_DIR), registry storage
+# included; `mvn clean` or deleting that directory rebuilds them. The table goes to stdout and
+# to operator/target/cold-scan-bench.txt (OUT), with every run's figures.
 #
 # The images are made of the machine's own Debian files, so the data is real (ELF binaries,
 # shared libraries, docs, locales, the real dpkg status) and shaped like a Debian base image:
@@ -37,7 +42,7 @@ DEBIAN_BYTES=${DEBIAN_BYTES:-$((172 * 1000 * 1000))}
 SMALL_BYTES=${SMALL_BYTES:-$((8 * 1024 * 1024))}
 OUT=${OUT:-$root/operator/target/cold-scan-bench.txt}
 
-for tool in /usr/bin/docker-registry /usr/bin/time curl gzip tar dpkg-query sha256sum; do
+for tool in /usr/bin/docker-registry /usr/bin/time curl gzip tar dpkg-query sha256sum bc python3; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 2; }
 done
 [ -f "$JAR" ] || { echo "bench: $JAR is missing; run mvn -B package -DskipTests first" >&2; exit 2; }
