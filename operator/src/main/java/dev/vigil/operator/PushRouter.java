@@ -40,6 +40,11 @@ final class PushRouter implements PushListener {
   }
 
   @Override
+  public boolean accepting() {
+    return active;
+  }
+
+  @Override
   public void onPush(PushEvent event) {
     if (!active || event.tag() == null) {
       return;

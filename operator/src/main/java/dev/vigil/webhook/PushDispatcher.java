@@ -47,6 +47,11 @@ final class PushDispatcher implements AutoCloseable {
             new ThreadPoolExecutor.AbortPolicy());
   }
 
+  /** Whether the listener acts on pushes now ({@link PushListener#accepting()}). */
+  boolean accepting() {
+    return listener.accepting();
+  }
+
   /**
    * Queues an event for the listener.
    *

@@ -9,4 +9,13 @@ package dev.vigil.webhook;
 public interface PushListener {
 
   void onPush(PushEvent event);
+
+  /**
+   * Whether pushes are acted on now. A listener that is not (a standby replica) makes the receiver
+   * answer 503, so that the registry retries and the retry can reach the replica that acts,
+   * instead of a 202 for a push nobody handles.
+   */
+  default boolean accepting() {
+    return true;
+  }
 }

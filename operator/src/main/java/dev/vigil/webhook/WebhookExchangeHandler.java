@@ -125,6 +125,11 @@ final class WebhookExchangeHandler implements HttpHandler {
     }
 
     rateLimiter.refund(remote(exchange));
+    if (!dispatcher.accepting()) {
+      exchange.getResponseHeaders().set("Retry-After", "5");
+      reject(exchange, 503, "not the active replica; retry");
+      return;
+    }
     Instant receivedAt = clock.instant();
     List<PushEvent> events;
     try {

@@ -375,6 +375,31 @@ class WebhookServerTest {
   }
 
   @Test
+  void aStandbyAnswers503SoTheRegistryRetriesAndTheRetryIsHandedOnOnceActive() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean active = new java.util.concurrent.atomic.AtomicBoolean(false);
+    start(settings(), new PushListener() {
+      @Override
+      public void onPush(PushEvent event) {
+        received.add(event);
+      }
+
+      @Override
+      public boolean accepting() {
+        return active.get();
+      }
+    });
+    HttpResponse<String> standby = postDistribution(distributionPush("standby"), "Bearer " + SECRET);
+    assertEquals(503, standby.statusCode());
+    assertEquals("5", standby.headers().firstValue("Retry-After").orElseThrow());
+    // Only the secret's holder learns that: a stranger still gets 401.
+    assertEquals(401, postDistribution(distributionPush("standby"), null).statusCode());
+
+    active.set(true);
+    assertEquals(202, postDistribution(distributionPush("standby"), "Bearer " + SECRET).statusCode());
+    assertNotNull(nextEvent(), "the retried push is not taken for a duplicate of the refused one");
+  }
+
+  @Test
   void theRegistryItselfIsNotHeldBackByItsManyNotifications() throws Exception {
     start(
         settings()
