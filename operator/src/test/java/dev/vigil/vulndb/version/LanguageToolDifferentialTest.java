@@ -15,7 +15,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -86,7 +85,7 @@ class LanguageToolDifferentialTest {
         python != null, "python3 with 'packaging' is not installed; .ci/run installs it");
     List<String[]> pairs =
         pairs("appdeps/pypi-versions", PYPI_WORDS, 20260101L, r -> randomVersion(r, PYPI_WORDS));
-    List<String> answers = runWithPairs(List.of(python, "-c", PYTHON_SCRIPT), pairs);
+    List<String> answers = ReferenceTools.answers(List.of(python, "-c", PYTHON_SCRIPT), pairs, tempDir);
 
     Pep440VersionScheme pep440 = Pep440VersionScheme.INSTANCE;
     List<String> mismatches = new ArrayList<>();
@@ -105,7 +104,7 @@ class LanguageToolDifferentialTest {
         continue;
       }
       compared++;
-      String ours = relation(pep440.compare(a, b));
+      String ours = ReferenceTools.relation(pep440.compare(a, b));
       if (!ours.equals(answer[0])) {
         mismatches.add(a + " " + answer[0] + " " + b + " per packaging, but " + ours + " here");
       }
@@ -118,14 +117,14 @@ class LanguageToolDifferentialTest {
   @Test
   void packagistSchemeOrdersPairsAsPhpVersionCompare() throws Exception {
     Assumptions.assumeTrue(
-        runs(List.of("php", "-r", "exit(0);")), "php is not installed; .ci/run installs php-cli");
+        ReferenceTools.runs(List.of("php", "-r", "exit(0);")), "php is not installed; .ci/run installs php-cli");
     List<String[]> pairs =
         pairs(
             "appdeps/packagist-versions",
             PACKAGIST_WORDS,
             20260202L,
             r -> randomVersion(r, PACKAGIST_WORDS));
-    List<String> answers = runWithPairs(List.of("php", "-r", PHP_SCRIPT), pairs);
+    List<String> answers = ReferenceTools.answers(List.of("php", "-r", PHP_SCRIPT), pairs, tempDir);
 
     PackagistVersionScheme packagist = PackagistVersionScheme.INSTANCE;
     List<String> mismatches = new ArrayList<>();
@@ -145,9 +144,9 @@ class LanguageToolDifferentialTest {
         continue;
       }
       compared++;
-      String ours = relation(packagist.compare(a, b));
-      if (!ours.equals(relation(forward))) {
-        mismatches.add(a + " " + relation(forward) + " " + b + " per PHP, but " + ours + " here");
+      String ours = ReferenceTools.relation(packagist.compare(a, b));
+      if (!ours.equals(ReferenceTools.relation(forward))) {
+        mismatches.add(a + " " + ReferenceTools.relation(forward) + " " + b + " per PHP, but " + ours + " here");
       }
     }
     System.out.printf(
@@ -161,12 +160,12 @@ class LanguageToolDifferentialTest {
   void semverSchemeOrdersPairsAsNpmSemver() throws Exception {
     Path semver = Path.of("src/test/interop/sigstore-js/node_modules/semver").toAbsolutePath();
     Assumptions.assumeTrue(
-        Files.isRegularFile(semver.resolve("package.json")) && runs(List.of("node", "--version")),
+        Files.isRegularFile(semver.resolve("package.json")) && ReferenceTools.runs(List.of("node", "--version")),
         "node or npm's semver is missing; .ci/run's npm ci of src/test/interop/sigstore-js brings it");
     List<String[]> pairs =
         pairs("appdeps/semver-versions", SEMVER_WORDS, 20260303L, LanguageToolDifferentialTest::randomSemver);
     List<String> answers =
-        runWithPairs(List.of("node", "-e", NODE_SCRIPT, semver.toString()), pairs);
+        ReferenceTools.answers(List.of("node", "-e", NODE_SCRIPT, semver.toString()), pairs, tempDir);
 
     SemverVersionScheme scheme = SemverVersionScheme.INSTANCE;
     List<String> mismatches = new ArrayList<>();
@@ -188,7 +187,7 @@ class LanguageToolDifferentialTest {
         continue;
       }
       compared++;
-      String ours = relation(scheme.compare(a, b));
+      String ours = ReferenceTools.relation(scheme.compare(a, b));
       if (!ours.equals(answer[0])) {
         mismatches.add(a + " " + answer[0] + " " + b + " per npm semver, but " + ours + " here");
       }
@@ -330,57 +329,11 @@ class LanguageToolDifferentialTest {
 
   private static String pythonWithPackaging() throws InterruptedException {
     for (String python : List.of("/usr/bin/python3", "python3")) {
-      if (runs(List.of(python, "-c", "import packaging.version"))) {
+      if (ReferenceTools.runs(List.of(python, "-c", "import packaging.version"))) {
         return python;
       }
     }
     return null;
   }
 
-  private static String relation(int comparison) {
-    return comparison < 0 ? "<" : comparison == 0 ? "=" : ">";
-  }
-
-  private static boolean runs(List<String> command) throws InterruptedException {
-    try {
-      Process process =
-          new ProcessBuilder(command)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        return false;
-      }
-      return process.exitValue() == 0;
-    } catch (IOException notInstalled) {
-      return false;
-    }
-  }
-
-  /** Runs the command once with all pairs on standard input; returns one output line per pair. */
-  private List<String> runWithPairs(List<String> command, List<String[]> pairs)
-      throws IOException, InterruptedException {
-    StringBuilder input = new StringBuilder();
-    for (String[] pair : pairs) {
-      input.append(pair[0]).append(' ').append(pair[1]).append('\n');
-    }
-    Path in = tempDir.resolve("pairs.txt");
-    Path out = tempDir.resolve("answers.txt");
-    Files.writeString(in, input, StandardCharsets.UTF_8);
-    Process process =
-        new ProcessBuilder(command)
-            .redirectInput(in.toFile())
-            .redirectOutput(out.toFile())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    if (!process.waitFor(5, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new AssertionError(command.get(0) + " did not finish within 5 minutes");
-    }
-    assertEquals(0, process.exitValue(), command.get(0) + " exit status");
-    List<String> answers = Files.readAllLines(out, StandardCharsets.UTF_8);
-    assertEquals(pairs.size(), answers.size(), "one answer per pair");
-    return answers;
-  }
 }

@@ -3,13 +3,10 @@ package dev.vigil.vulndb.version;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,9 +65,9 @@ class NativeToolDifferentialTest {
   @Test
   void dpkgSchemeOrdersRandomPairsAsDpkgCompareVersions() throws Exception {
     Assumptions.assumeTrue(
-        runs(List.of("dpkg", "--version")), "dpkg is not installed; .ci/run installs it");
+        ReferenceTools.runs(List.of("dpkg", "--version")), "dpkg is not installed; .ci/run installs it");
     List<String[]> pairs = new RandomVersionPairs(20240611L).pairs(PAIRS);
-    List<String> answers = runWithPairs(List.of("bash", "-c", DPKG_SCRIPT), pairs);
+    List<String> answers = ReferenceTools.answers(List.of("bash", "-c", DPKG_SCRIPT), pairs, tempDir);
 
     DpkgVersionScheme dpkg = DpkgVersionScheme.INSTANCE;
     List<String> mismatches = new ArrayList<>();
@@ -94,7 +91,7 @@ class NativeToolDifferentialTest {
         continue;
       }
       compared++;
-      String ours = relation(dpkg.compare(a, b));
+      String ours = ReferenceTools.relation(dpkg.compare(a, b));
       if (!ours.equals(answer[0])) {
         mismatches.add(a + " " + answer[0] + " " + b + " per dpkg, but " + ours + " here");
       }
@@ -109,10 +106,10 @@ class NativeToolDifferentialTest {
   @Test
   void rpmSchemeOrdersRandomPairsAsRpmLabelCompare() throws Exception {
     Assumptions.assumeTrue(
-        runs(List.of(SYSTEM_PYTHON, "-c", "import rpm")),
+        ReferenceTools.runs(List.of(SYSTEM_PYTHON, "-c", "import rpm")),
         "python3-rpm is not installed for " + SYSTEM_PYTHON + "; .ci/run installs it");
     List<String[]> pairs = new RandomVersionPairs(19970101L).pairs(PAIRS);
-    List<String> answers = runWithPairs(List.of(SYSTEM_PYTHON, "-c", RPM_SCRIPT), pairs);
+    List<String> answers = ReferenceTools.answers(List.of(SYSTEM_PYTHON, "-c", RPM_SCRIPT), pairs, tempDir);
 
     RpmVersionScheme rpm = RpmVersionScheme.INSTANCE;
     List<String> mismatches = new ArrayList<>();
@@ -129,8 +126,8 @@ class NativeToolDifferentialTest {
         continue;
       }
       compared++;
-      String theirs = relation(Integer.parseInt(answer));
-      String ours = relation(rpm.compare(a, b));
+      String theirs = ReferenceTools.relation(Integer.parseInt(answer));
+      String ours = ReferenceTools.relation(rpm.compare(a, b));
       if (!ours.equals(theirs)) {
         mismatches.add(a + " " + theirs + " " + b + " per rpm, but " + ours + " here");
       }
@@ -141,50 +138,4 @@ class NativeToolDifferentialTest {
     assertTrue(compared > PAIRS / 2, "rpm accepted only " + compared + " pairs");
   }
 
-  private static String relation(int comparison) {
-    return comparison < 0 ? "<" : comparison == 0 ? "=" : ">";
-  }
-
-  private static boolean runs(List<String> command) throws InterruptedException {
-    try {
-      Process process =
-          new ProcessBuilder(command)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        return false;
-      }
-      return process.exitValue() == 0;
-    } catch (IOException notInstalled) {
-      return false;
-    }
-  }
-
-  /** Runs the command once with all pairs on standard input; returns one output line per pair. */
-  private List<String> runWithPairs(List<String> command, List<String[]> pairs)
-      throws IOException, InterruptedException {
-    StringBuilder input = new StringBuilder();
-    for (String[] pair : pairs) {
-      input.append(pair[0]).append(' ').append(pair[1]).append('\n');
-    }
-    Path in = tempDir.resolve("pairs.txt");
-    Path out = tempDir.resolve("answers.txt");
-    Files.writeString(in, input, StandardCharsets.US_ASCII);
-    Process process =
-        new ProcessBuilder(command)
-            .redirectInput(in.toFile())
-            .redirectOutput(out.toFile())
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-    if (!process.waitFor(5, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new AssertionError(command.get(0) + " did not finish within 5 minutes");
-    }
-    assertEquals(0, process.exitValue(), command.get(0) + " exit status");
-    List<String> answers = Files.readAllLines(out, StandardCharsets.US_ASCII);
-    assertEquals(pairs.size(), answers.size(), "one answer per pair");
-    return answers;
-  }
 }
