@@ -177,10 +177,11 @@ public final class KubeApi {
     if (crdsInstalled) {
       return this;
     }
-    for (CustomResourceDefinition crd : committedCrds()) {
+    List<CustomResourceDefinition> crds = committedCrds();
+    for (CustomResourceDefinition crd : crds) {
       admin.resource(crd).fieldManager("vigil-tests").forceConflicts().serverSideApply();
     }
-    for (CustomResourceDefinition crd : committedCrds()) {
+    for (CustomResourceDefinition crd : crds) {
       admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
           .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
               .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
