@@ -5,37 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.vigil.testsupport.OperatorInstall;
 import dev.vigil.testsupport.ProjectFiles;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Renders the kustomize install with the real kubectl and checks what it would grant. */
 class InstallManifestsTest {
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
-  private static List<JsonNode> render(String dir) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("kubectl", "kustomize", ProjectFiles.root().resolve(dir).toString())
-        .redirectErrorStream(false).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    String err = new String(p.getErrorStream().readAllBytes());
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), "kubectl kustomize " + dir + " failed: " + err);
-    List<JsonNode> docs = new ArrayList<>();
-    try (YAMLParser parser = new YAMLFactory().createParser(out)) {
-      YAML.readValues(parser, JsonNode.class).forEachRemaining(docs::add);
-    }
-    return docs;
+  private static List<JsonNode> render(String dir) {
+    return OperatorInstall.render(dir);
   }
 
   private static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {

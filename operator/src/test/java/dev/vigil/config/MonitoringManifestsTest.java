@@ -7,19 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.vigil.metrics.MetricsFixtures;
 import dev.vigil.metrics.Promtool;
+import dev.vigil.testsupport.OperatorInstall;
 import dev.vigil.testsupport.OperatorInstall;
 import dev.vigil.testsupport.ProjectFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -39,19 +37,8 @@ class MonitoringManifestsTest {
   private static List<JsonNode> rendered;
 
   @BeforeAll
-  static void renderInstallWithPrometheus() throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder(
-                "kubectl", "kustomize", ProjectFiles.root().resolve("config/with-prometheus").toString())
-            .start();
-    byte[] out = p.getInputStream().readAllBytes();
-    String err = new String(p.getErrorStream().readAllBytes());
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), "kubectl kustomize config/with-prometheus failed: " + err);
-    rendered = new ArrayList<>();
-    try (YAMLParser parser = new YAMLFactory().createParser(out)) {
-      YAML.readValues(parser, JsonNode.class).forEachRemaining(rendered::add);
-    }
+  static void renderInstallWithPrometheus() {
+    rendered = OperatorInstall.render("config/with-prometheus");
   }
 
   private static JsonNode renderedOne(String kind) {
