@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vigil.api.Conditions;
 import dev.vigil.api.ImagePolicy;
 import dev.vigil.api.ImagePolicySpec;
+import dev.vigil.testsupport.Conflicts;
 import dev.vigil.testsupport.KubeApi;
 import dev.vigil.testsupport.OperatorInstall;
 import dev.vigil.testsupport.RunningOperator;
@@ -136,11 +137,11 @@ class ImagePolicyReconcilerTest {
       assertEquals("InvalidSpec", events.get(0).getReason());
     });
 
-    client.resources(ImagePolicy.class).inNamespace(payments).withName("bad-regex").edit(p -> {
+    Conflicts.retry(() -> client.resources(ImagePolicy.class).inNamespace(payments).withName("bad-regex").edit(p -> {
       p.getSpec().signatures.authorities.get(0).keyless.identities.get(0).subjectRegExp =
           "^https://github\\.com/acme/.+$";
       return p;
-    });
+    }));
     Condition fixed = awaitReady(payments, "bad-regex", "True");
     assertEquals(ImagePolicyReconciler.REASON_VALID, fixed.getReason());
     ImagePolicy read = get(payments, "bad-regex");
@@ -165,10 +166,10 @@ class ImagePolicyReconcilerTest {
         .withMetadata(new ObjectMetaBuilder().withName("cosign-pub").build())
         .withStringData(Map.of("cosign.pub", "-----BEGIN PUBLIC KEY-----\n...")).build()).create();
     // A spec edit triggers the reconcile at once; in a cluster the periodic resync does.
-    client.resources(ImagePolicy.class).inNamespace(payments).withName("keyed").edit(p -> {
+    Conflicts.retry(() -> client.resources(ImagePolicy.class).inNamespace(payments).withName("keyed").edit(p -> {
       p.getSpec().vulnerabilities.ignoreUnfixed = true;
       return p;
-    });
+    }));
     awaitReady(payments, "keyed", "True");
   }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vigil.api.Conditions;
 import dev.vigil.api.ScanSchedule;
 import dev.vigil.api.ScanScheduleSpec;
+import dev.vigil.testsupport.Conflicts;
 import dev.vigil.testsupport.KubeApi;
 import dev.vigil.testsupport.OperatorInstall;
 import dev.vigil.testsupport.RunningOperator;
@@ -101,10 +102,10 @@ class ScanScheduleReconcilerTest {
         .list().getItems().stream().anyMatch(e -> "bad-cron".equals(e.getInvolvedObject().getName())
             && "InvalidSpec".equals(e.getReason()) && "Warning".equals(e.getType())));
 
-    client.resources(ScanSchedule.class).inNamespace(opNs).withName("bad-cron").edit(x -> {
+    Conflicts.retry(() -> client.resources(ScanSchedule.class).inNamespace(opNs).withName("bad-cron").edit(x -> {
       x.getSpec().schedule = "0 */6 * * *";
       return x;
-    });
+    }));
     s = awaitReadyStatus("bad-cron", "True");
     Instant next = Instant.parse(s.getStatus().nextScheduleTime);
     assertEquals(0, next.atZone(ZoneId.of("UTC")).getHour() % 6);
@@ -132,10 +133,10 @@ class ScanScheduleReconcilerTest {
     Thread.sleep(2500);
     assertNull(get("paused").getStatus().lastScheduleTime, "a suspended schedule records no run");
 
-    client.resources(ScanSchedule.class).inNamespace(opNs).withName("paused").edit(x -> {
+    Conflicts.retry(() -> client.resources(ScanSchedule.class).inNamespace(opNs).withName("paused").edit(x -> {
       x.getSpec().suspend = false;
       return x;
-    });
+    }));
     await().atMost(Duration.ofSeconds(10)).until(() -> get("paused").getStatus().nextScheduleTime != null);
     assertNotNull(get("paused").getStatus().nextScheduleTime);
   }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.api.ImageReportStatus.Update.State;
 import dev.vigil.api.WorkloadKind;
 import dev.vigil.registry.ImageReference;
+import dev.vigil.testsupport.Conflicts;
 import dev.vigil.testsupport.KubeApi;
 import dev.vigil.testsupport.OperatorInstall;
 import dev.vigil.workload.ContainerImage;
@@ -369,11 +370,11 @@ class RolloutOnControllersTest {
     await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).until(() ->
         admin.pods().inNamespace(namespace).list().getItems().stream().anyMatch(p -> !p.getMetadata()
             .getOwnerReferences().isEmpty()));
-    admin.batch().v1().cronjobs().inNamespace(namespace).withName("report")
+    Conflicts.retry(() -> admin.batch().v1().cronjobs().inNamespace(namespace).withName("report")
         .edit(c -> {
           c.getSpec().setSuspend(true);
           return c;
-        });
+        }));
     Job job = admin.batch().v1().jobs().inNamespace(namespace).list().getItems().get(0);
     assertEquals("CronJob", job.getMetadata().getOwnerReferences().get(0).getKind());
     assertEquals(PINNED, job.getSpec().getTemplate().getSpec().getContainers().get(1).getImage());

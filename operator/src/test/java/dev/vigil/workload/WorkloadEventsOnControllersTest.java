@@ -5,6 +5,7 @@ import static dev.vigil.workload.TestCluster.D2;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.vigil.testsupport.Conflicts;
 import dev.vigil.testsupport.KubeApi;
 import dev.vigil.testsupport.OperatorInstall;
 import io.fabric8.kubernetes.api.model.Container;
@@ -67,10 +68,10 @@ class WorkloadEventsOnControllersTest {
         assertEquals(List.of("Deployment api Added", "Deployment api DigestChanged"), changes);
       });
 
-      admin.apps().deployments().inNamespace(ns).withName("api").edit(d -> {
+      Conflicts.retry(() -> admin.apps().deployments().inNamespace(ns).withName("api").edit(d -> {
         d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(REPO + ":2");
         return d;
-      });
+      }));
       await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
         startNewPods(admin, ns);
         assertEquals(List.of("Deployment api Added", "Deployment api DigestChanged",
