@@ -1,5 +1,6 @@
 package dev.vigil.vulndb;
 
+import dev.vigil.inventory.ApplicationPackage;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;

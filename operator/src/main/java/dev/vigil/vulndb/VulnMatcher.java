@@ -1,5 +1,6 @@
 package dev.vigil.vulndb;
 
+import dev.vigil.inventory.ApplicationPackage;
 import dev.vigil.inventory.InstalledPackage;
 import dev.vigil.inventory.Inventory;
 import java.util.ArrayList;

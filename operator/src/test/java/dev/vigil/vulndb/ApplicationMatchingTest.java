@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.api.Severity;
+import dev.vigil.inventory.ApplicationPackage;
 import dev.vigil.inventory.Inventory;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.inventory.OsInfo;
-import dev.vigil.vulndb.ApplicationPackage;
+import dev.vigil.inventory.ApplicationPackage;
 import dev.vigil.vulndb.LanguageEcosystems;
 import dev.vigil.vulndb.VulnDb;
 import dev.vigil.vulndb.VulnDbLoader;

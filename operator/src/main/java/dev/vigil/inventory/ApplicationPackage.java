@@ -1,4 +1,4 @@
-package dev.vigil.vulndb;
+package dev.vigil.inventory;
 
 /**
  * One language (application) package found in an image, as the matcher needs it.
