@@ -1,0 +1,200 @@
+package dev.vigil.sbom;
+
+import com.github.packageurl.MalformedPackageURLException;
+import com.github.packageurl.PackageURLBuilder;
+import dev.vigil.inventory.ApplicationPackage;
+import dev.vigil.inventory.InstalledPackage;
+import dev.vigil.inventory.OsInfo;
+import dev.vigil.registry.ImageReference;
+import dev.vigil.registry.Platform;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Package URLs (purl) for what a scan found, in the forms the purl specification's type
+ * definitions give (github.com/package-url/purl-spec, {@code types/*-definition.json}).
+ *
+ * <p>packageurl-java does the percent-encoding and the normalisations it knows (golang lower
+ * case, pypi {@code _}); the rest of each type's rules are applied here. A package that cannot
+ * be named by a valid purl gets none (empty), never an invented one.
+ */
+public final class PackageUrls {
+
+  /**
+   * OS ids whose vendor, the purl namespace, is spelled differently from the os-release ID
+   * (purl rpm: "the vendor such as fedora or opensuse").
+   */
+  private static final Map<String, String> VENDORS = Map.of(
+      "rhel", "redhat",
+      "amzn", "amazon",
+      "ol", "oracle",
+      "sles", "suse",
+      "sle-micro", "suse",
+      "opensuse-leap", "opensuse",
+      "opensuse-tumbleweed", "opensuse");
+
+  /** purl type per OSV ecosystem of a language package. */
+  private static final Map<String, String> TYPES = Map.of(
+      "Maven", "maven",
+      "npm", "npm",
+      "PyPI", "pypi",
+      "Go", "golang",
+      "RubyGems", "gem",
+      "crates.io", "cargo",
+      "NuGet", "nuget",
+      "Packagist", "composer");
+
+  private static final Pattern PEP_503_SEPARATORS = Pattern.compile("[-_.]+");
+  private static final Pattern RPM_EPOCH = Pattern.compile("^(\\d+):(.+)$");
+
+  private PackageUrls() {}
+
+  /**
+   * The purl of an OS package: {@code pkg:deb/<vendor>/<name>@<version>?arch=..&distro=..},
+   * {@code pkg:apk/<vendor>/<name>@<version>?arch=..&distro=..}, {@code
+   * pkg:rpm/<vendor>/<name>@<version-release>?arch=..&distro=..&epoch=..}.
+   *
+   * <p>A dpkg epoch stays in the version ({@code 1:2.38.1-5+deb12u3}): the deb definition calls
+   * the version the package's version and its examples carry the epoch there ({@code
+   * pkg:deb/debian/attr@1:2.4.47-2?arch=source}). The rpm definition alone moves the epoch to an
+   * {@code epoch} qualifier. {@code distro} is {@code <os id>-<release>} as the advisories name the
+   * release (debian-12, ubuntu-22.04, alpine-3.19, rhel-9).
+   *
+   * @param os the image's OS, null when unknown (the namespace then falls back to the vendor the
+   *     database format implies: debian for dpkg, alpine for apk; rpm gets none)
+   */
+  public static Optional<String> of(InstalledPackage pkg, OsInfo os) {
+    if (isBlank(pkg.name()) || isBlank(pkg.version())) {
+      return Optional.empty();
+    }
+    String type = pkg.type();
+    PackageURLBuilder b = PackageURLBuilder.aPackageURL().withType(type);
+    String vendor = os == null ? null : VENDORS.getOrDefault(os.family(), os.family());
+    switch (type) {
+      case "deb" -> b.withNamespace(vendor == null ? "debian" : vendor)
+          .withName(pkg.name().toLowerCase(Locale.ROOT)).withVersion(pkg.version());
+      case "apk" -> b.withNamespace(vendor == null ? "alpine" : vendor)
+          .withName(pkg.name().toLowerCase(Locale.ROOT)).withVersion(pkg.version());
+      case "rpm" -> {
+        if (vendor != null) {
+          b.withNamespace(vendor);
+        }
+        // rpm names are case sensitive: kept as written.
+        b.withName(pkg.name());
+        var epoch = RPM_EPOCH.matcher(pkg.version());
+        if (epoch.matches()) {
+          b.withVersion(epoch.group(2));
+          if (!epoch.group(1).equals("0")) {
+            b.withQualifier("epoch", epoch.group(1));
+          }
+        } else {
+          b.withVersion(pkg.version());
+        }
+      }
+      default -> {
+        return Optional.empty();
+      }
+    }
+    if (!isBlank(pkg.arch())) {
+      b.withQualifier("arch", pkg.arch());
+    }
+    if (os != null && !isBlank(os.version())) {
+      b.withQualifier("distro", os.family() + "-" + os.version());
+    }
+    return build(b);
+  }
+
+  /**
+   * The purl of a language package, by its OSV ecosystem: {@code pkg:maven/<group>/<artifact>},
+   * {@code pkg:npm/%40scope/name}, {@code pkg:pypi/<PEP 503 name>}, {@code
+   * pkg:golang/<module path>} (lower case, as the golang definition requires), {@code pkg:gem},
+   * {@code pkg:cargo}, {@code pkg:nuget} (case kept), {@code pkg:composer/<vendor>/<name>} (lower
+   * case). A Maven package whose groupId is unknown, or an ecosystem without a purl type, gets
+   * none.
+   */
+  public static Optional<String> of(ApplicationPackage pkg) {
+    String type = TYPES.get(pkg.ecosystem());
+    if (type == null || isBlank(pkg.name())) {
+      return Optional.empty();
+    }
+    String name = pkg.name();
+    PackageURLBuilder b = PackageURLBuilder.aPackageURL().withType(type);
+    switch (type) {
+      case "maven" -> {
+        int colon = name.indexOf(':');
+        if (colon <= 0 || colon == name.length() - 1) {
+          return Optional.empty();
+        }
+        b.withNamespace(name.substring(0, colon)).withName(name.substring(colon + 1));
+      }
+      case "npm" -> {
+        int slash = name.indexOf('/');
+        if (name.startsWith("@") && slash > 1) {
+          b.withNamespace(name.substring(0, slash).toLowerCase(Locale.ROOT))
+              .withName(name.substring(slash + 1).toLowerCase(Locale.ROOT));
+        } else {
+          b.withName(name.toLowerCase(Locale.ROOT));
+        }
+      }
+      case "pypi" -> b.withName(PEP_503_SEPARATORS.matcher(name).replaceAll("-").toLowerCase(Locale.ROOT));
+      case "golang" -> {
+        int slash = name.lastIndexOf('/');
+        if (slash > 0) {
+          b.withNamespace(name.substring(0, slash)).withName(name.substring(slash + 1));
+        } else {
+          b.withName(name);
+        }
+      }
+      case "composer" -> {
+        int slash = name.indexOf('/');
+        if (slash > 0) {
+          b.withNamespace(name.substring(0, slash).toLowerCase(Locale.ROOT))
+              .withName(name.substring(slash + 1).toLowerCase(Locale.ROOT));
+        } else {
+          b.withName(name.toLowerCase(Locale.ROOT));
+        }
+      }
+      default -> b.withName(name);
+    }
+    if (!isBlank(pkg.version())) {
+      b.withVersion(pkg.version());
+    }
+    return build(b);
+  }
+
+  /**
+   * The purl of the scanned image: {@code pkg:oci/<last repository segment>@<manifest
+   * digest>?arch=..&repository_url=<registry>/<repository>&tag=..} (the oci definition: the name
+   * is the last fragment of the repository, the version the digest).
+   */
+  public static Optional<String> of(ImageReference image, String manifestDigest, Platform platform) {
+    String repository = image.repository();
+    String name = repository.substring(repository.lastIndexOf('/') + 1);
+    PackageURLBuilder b = PackageURLBuilder.aPackageURL().withType("oci")
+        .withName(name.toLowerCase(Locale.ROOT))
+        .withVersion(manifestDigest)
+        .withQualifier("repository_url", image.registry() + "/" + repository);
+    if (image.tag() != null) {
+      b.withQualifier("tag", image.tag());
+    }
+    if (platform != null && !isBlank(platform.architecture())) {
+      b.withQualifier("arch", platform.architecture());
+    }
+    return build(b);
+  }
+
+  private static Optional<String> build(PackageURLBuilder b) {
+    try {
+      return Optional.of(b.build().canonicalize());
+    } catch (MalformedPackageURLException e) {
+      // A name the type cannot carry (e.g. an empty segment): no purl rather than a wrong one.
+      return Optional.empty();
+    }
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
+  }
+}
