@@ -64,7 +64,7 @@ public class ScanCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin RegistryOptions registryOptions;
 
   @Option(names = {"-o", "--output"}, defaultValue = "table",
-      description = "Output format: table, yaml, json or sarif (default: ${DEFAULT-VALUE}).")
+      description = "Output format: table, yaml, json, sarif, or cyclonedx (a CycloneDX 1.6 JSON SBOM of one image) (default: ${DEFAULT-VALUE}).")
   OutputFormat output;
 
   @Option(names = "--fail-on", defaultValue = "None",
@@ -97,6 +97,10 @@ public class ScanCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (output == OutputFormat.cyclonedx && images.size() > 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "-o cyclonedx describes one image; scan one image per run (" + images.size() + " given)");
+    }
     Clock clock = Clock.systemUTC();
     List<NamedPolicy> policies = PolicyFiles.load(policyFiles, spec.commandLine());
     Platform wanted = registryOptions.platform(spec.commandLine());
@@ -125,6 +129,7 @@ public class ScanCommand implements Callable<Integer> {
       ScanSignatures signatures = new ScanSignatures(registry, clock, spec.commandLine());
       ReportStatusBuilder builder = new ReportStatusBuilder("vigil/" + VigilVersion.version(), maxVulnerabilities, clock);
       List<ScanOutput.Result> results = new ArrayList<>();
+      String sbom = null;
       boolean scanFailed = false;
       for (String image : images) {
         ImageReference ref;
@@ -148,12 +153,22 @@ public class ScanCommand implements Callable<Integer> {
           VulnDbInfo dbInfo = matched.db();
           ImageReportStatus status = builder.build(image, analysis, dbInfo, extra, signature, compliance, null);
           results.add(new ScanOutput.Result(image, status, gateFails(status, compliance, !policies.isEmpty())));
+          if (output == OutputFormat.cyclonedx) {
+            // Named only here, so that other outputs never load the CycloneDX library (cold start).
+            sbom = dev.vigil.sbom.CycloneDxSbom.json(analysis, matched.matches(), dbInfo, VigilVersion.version());
+          }
         } catch (ScanException e) {
           err.println("vigil: " + image + ": " + e.getMessage());
           scanFailed = true;
         }
       }
-      ScanOutput.write(output, results, out);
+      if (output == OutputFormat.cyclonedx) {
+        if (sbom != null) {
+          out.println(sbom);
+        }
+      } else {
+        ScanOutput.write(output, results, out);
+      }
       out.flush();
       if (scanFailed) {
         return EXIT_SCAN_ERROR;
@@ -178,6 +193,7 @@ public class ScanCommand implements Callable<Integer> {
     table,
     yaml,
     json,
-    sarif
+    sarif,
+    cyclonedx
   }
 }
