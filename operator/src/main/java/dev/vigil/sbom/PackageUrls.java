@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  * definitions give (github.com/package-url/purl-spec, {@code types/*-definition.json}).
  *
  * <p>packageurl-java does the percent-encoding and the normalisations it knows (golang lower
- * case, pypi {@code _}); the rest of each type's rules are applied here. A package that cannot
+ * case, pypi {@code _}); the rest of each type's rules, and the spec's rule that a colon is never
+ * percent-encoded, are applied here. The output is the canonical form of the spec's test suite
+ * ({@code tests/types/*-test.json}). A package that cannot
  * be named by a valid purl gets none (empty), never an invented one.
  */
 public final class PackageUrls {
@@ -187,7 +189,10 @@ public final class PackageUrls {
 
   private static Optional<String> build(PackageURLBuilder b) {
     try {
-      return Optional.of(b.build().canonicalize());
+      // ECMA-427 (the purl spec): "the colon ':', whether used as a Separator Character or
+      // otherwise" must not be percent-encoded; packageurl-java 1.5 encodes it. Every %3A in its
+      // output stands for a ':' of the input (a literal "%" is itself encoded as %25).
+      return Optional.of(b.build().canonicalize().replace("%3A", ":"));
     } catch (MalformedPackageURLException e) {
       // A name the type cannot carry (e.g. an empty segment): no purl rather than a wrong one.
       return Optional.empty();

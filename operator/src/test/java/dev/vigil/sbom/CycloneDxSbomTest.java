@@ -109,8 +109,8 @@ class CycloneDxSbomTest {
     assertEquals("container", image.path("type").asText());
     assertEquals("registry.example:5000/team/app", image.path("name").asText());
     assertEquals(DIGEST, image.path("version").asText());
-    assertEquals("pkg:oci/app@sha256%3A" + "1f".repeat(32)
-        + "?arch=amd64&repository_url=registry.example%3A5000%2Fteam%2Fapp&tag=1.0", image.path("purl").asText());
+    assertEquals("pkg:oci/app@sha256:" + "1f".repeat(32)
+        + "?arch=amd64&repository_url=registry.example:5000%2Fteam%2Fapp&tag=1.0", image.path("purl").asText());
     assertEquals("SHA-256", image.at("/hashes/0/alg").asText());
     assertEquals("1f".repeat(32), image.at("/hashes/0/content").asText());
     assertEquals("vigil", meta.at("/tools/components/0/name").asText());
@@ -130,7 +130,7 @@ class CycloneDxSbomTest {
         + c.path("name").asText() + " " + c.path("version").asText() + " " + c.path("purl").asText("-")));
     assertEquals(List.of(
         "operating-system debian 12 -",
-        "library bsdutils 1:2.38.1-5+deb12u3 pkg:deb/debian/bsdutils@1%3A2.38.1-5%2Bdeb12u3?arch=amd64&distro=debian-12",
+        "library bsdutils 1:2.38.1-5+deb12u3 pkg:deb/debian/bsdutils@1:2.38.1-5%2Bdeb12u3?arch=amd64&distro=debian-12",
         "library libc6 2.36-9+deb12u10 pkg:deb/debian/libc6@2.36-9%2Bdeb12u10?arch=amd64&distro=debian-12",
         "library libc6 2.36-9+deb12u10 pkg:deb/debian/libc6@2.36-9%2Bdeb12u10?arch=i386&distro=debian-12",
         "library org.apache.logging.log4j:log4j-core 2.14.1 pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",

@@ -31,13 +31,21 @@ class PackageUrlsTest {
   @Test
   void debKeepsTheDpkgEpochInTheVersionAndEncodesPlus() throws Exception {
     String purl = os("deb", "bsdutils", "1:2.38.1-5+deb12u3", "amd64", DEBIAN_12);
-    assertEquals("pkg:deb/debian/bsdutils@1%3A2.38.1-5%2Bdeb12u3?arch=amd64&distro=debian-12", purl);
+    assertEquals("pkg:deb/debian/bsdutils@1:2.38.1-5%2Bdeb12u3?arch=amd64&distro=debian-12", purl);
     PackageURL parsed = new PackageURL(purl);
     assertEquals("1:2.38.1-5+deb12u3", parsed.getVersion(), "decodes back to the version dpkg writes");
-    // The spec's example: pkg:deb/debian/attr@1:2.4.47-2%2Bb1?arch=amd64 (':' may stay unencoded).
-    assertEquals(new PackageURL("pkg:deb/debian/attr@1:2.4.47-2%2Bb1?arch=amd64"),
-        new PackageURL(PackageUrls.of(new InstalledPackage("deb", "attr", "1:2.4.47-2+b1", "attr", "1:2.4.47-2",
-            "amd64", null), null).orElseThrow()));
+  }
+
+  @Test
+  void outputIsTheCanonicalFormOfTheSpecTestSuite() {
+    // purl-spec tests/types/deb-test.json and oci-test.json, "build" cases: a colon is never
+    // percent-encoded, '+' and '/' in a qualifier value are.
+    assertEquals("pkg:deb/debian/attr@1:2.4.47-2%2Bb1?arch=amd64",
+        PackageUrls.of(new InstalledPackage("deb", "attr", "1:2.4.47-2+b1", "attr", "1:2.4.47-2", "amd64", null),
+            new OsInfo("debian", null, null, false, null)).orElseThrow());
+    assertEquals("pkg:oci/debian@sha256:244fd47e07d10?arch=amd64&repository_url=docker.io%2Flibrary%2Fdebian&tag=latest",
+        PackageUrls.of(ImageReference.parse("debian:latest"), "sha256:244fd47e07d10", Platform.LINUX_AMD64)
+            .orElseThrow());
   }
 
   @Test
@@ -105,7 +113,7 @@ class PackageUrlsTest {
     ImageReference ref = ImageReference.parse("ghcr.io/acme/tools/app:1.0");
     String digest = "sha256:" + "ab".repeat(32);
     String purl = PackageUrls.of(ref, digest, Platform.LINUX_AMD64).orElseThrow();
-    assertEquals("pkg:oci/app@sha256%3A" + "ab".repeat(32)
+    assertEquals("pkg:oci/app@sha256:" + "ab".repeat(32)
         + "?arch=amd64&repository_url=ghcr.io%2Facme%2Ftools%2Fapp&tag=1.0", purl);
   }
 }
