@@ -11,6 +11,7 @@ import dev.vigil.scan.VulnDbInfo;
 import dev.vigil.vulndb.VulnerabilityMatch;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -116,11 +117,12 @@ public final class CycloneDxSbom {
       osRefs.computeIfAbsent(pkg.name() + "\u0000" + pkg.version(), k -> new ArrayList<>()).add(c.getBomRef());
       (osDeps != null ? osDeps : imageDeps).addDependency(new Dependency(c.getBomRef()));
     }
-    List<AppRef> appRefs = new ArrayList<>();
+    Map<String, List<AppRef>> appRefs = new HashMap<>();
     for (ApplicationPackage pkg : inventory.applications()) {
       Component c = applicationPackage(pkg, refs);
       components.add(c);
-      appRefs.add(new AppRef(pkg, c.getBomRef()));
+      appRefs.computeIfAbsent(appKey(pkg.ecosystem(), pkg.path()), k -> new ArrayList<>())
+          .add(new AppRef(pkg, c.getBomRef()));
       imageDeps.addDependency(new Dependency(c.getBomRef()));
     }
 
@@ -208,7 +210,7 @@ public final class CycloneDxSbom {
     c.setType(Component.Type.LIBRARY);
     String name = pkg.name();
     int colon = name.indexOf(':');
-    if (pkg.ecosystem().equals("Maven") && colon > 0 && colon < name.length() - 1) {
+    if ("Maven".equals(pkg.ecosystem()) && colon > 0 && colon < name.length() - 1) {
       c.setGroup(name.substring(0, colon));
       c.setName(name.substring(colon + 1));
     } else {
@@ -237,9 +239,13 @@ public final class CycloneDxSbom {
 
   private record AppRef(ApplicationPackage pkg, String ref) {}
 
+  private static String appKey(String ecosystem, String path) {
+    return ecosystem + "\u0000" + path;
+  }
+
   /** One entry per vulnerability id, affecting every component a match names. */
   private static List<Vulnerability> vulnerabilities(List<VulnerabilityMatch> matches,
-      Map<String, List<String>> osRefs, List<AppRef> appRefs) {
+      Map<String, List<String>> osRefs, Map<String, List<AppRef>> appRefs) {
     Map<String, List<VulnerabilityMatch>> byId = new LinkedHashMap<>();
     matches.forEach(m -> byId.computeIfAbsent(m.id(), k -> new ArrayList<>()).add(m));
     List<Vulnerability> out = new ArrayList<>();
@@ -327,13 +333,12 @@ public final class CycloneDxSbom {
    * architecture of a multi-arch dpkg package), a language package by ecosystem, path and
    * version, then by name (a shaded jar holds several packages at one path).
    */
-  private static List<String> refsOf(VulnerabilityMatch m, Map<String, List<String>> osRefs, List<AppRef> appRefs) {
+  private static List<String> refsOf(VulnerabilityMatch m, Map<String, List<String>> osRefs,
+      Map<String, List<AppRef>> appRefs) {
     if (m.ecosystem() == null) {
       return osRefs.getOrDefault(m.packageName() + "\u0000" + m.installedVersion(), List.of());
     }
-    List<AppRef> candidates = appRefs.stream()
-        .filter(a -> m.ecosystem().equals(a.pkg().ecosystem()))
-        .filter(a -> Objects.equals(m.path(), a.pkg().path()))
+    List<AppRef> candidates = appRefs.getOrDefault(appKey(m.ecosystem(), m.path()), List.of()).stream()
         .filter(a -> Objects.equals(m.installedVersion(), a.pkg().version()))
         .toList();
     List<AppRef> named = candidates.stream()

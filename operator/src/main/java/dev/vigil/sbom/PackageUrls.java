@@ -68,7 +68,7 @@ public final class PackageUrls {
    *     database format implies: debian for dpkg, alpine for apk; rpm gets none)
    */
   public static Optional<String> of(InstalledPackage pkg, OsInfo os) {
-    if (isBlank(pkg.name()) || isBlank(pkg.version())) {
+    if (isBlank(pkg.type()) || isBlank(pkg.name()) || isBlank(pkg.version())) {
       return Optional.empty();
     }
     String type = pkg.type();
@@ -117,7 +117,7 @@ public final class PackageUrls {
    * none.
    */
   public static Optional<String> of(ApplicationPackage pkg) {
-    String type = TYPES.get(pkg.ecosystem());
+    String type = pkg.ecosystem() == null ? null : TYPES.get(pkg.ecosystem());
     if (type == null || isBlank(pkg.name())) {
       return Optional.empty();
     }

@@ -252,6 +252,26 @@ class CycloneDxSbomTest {
     assertTrue(bom.path("vulnerabilities").isMissingNode());
   }
 
+  @Test
+  void incompleteInventoryRecordsStillGiveAValidDocumentWithoutPurls() throws Exception {
+    // Readers fill these records; a missing field must cost the purl, never the document.
+    Inventory odd = new Inventory(null,
+        List.of(new InstalledPackage(null, "mystery", null, null, null, null, null),
+            new InstalledPackage("deb", "nover", "", "nover", "", "amd64", BASE)),
+        List.of(new ApplicationPackage(null, "thing", null, null, null),
+            new ApplicationPackage("npm", "left-pad", null, "/n/left-pad/package.json", APP_LAYER)),
+        List.of());
+    ImageAnalysis analysis = new ImageAnalysis(ImageReference.parse("odd:1"), DIGEST, null, null, null, odd,
+        List.of(), List.of(), 0, Instant.parse("2026-12-06T05:00:00Z"), Duration.ZERO);
+    JsonNode components = document(analysis, List.of()).path("components");
+    assertEquals(4, components.size());
+    List<String> purls = new ArrayList<>();
+    components.forEach(c -> purls.add(c.path("purl").asText("-")));
+    assertEquals(List.of("-", "-", "-", "pkg:npm/left-pad"), purls);
+    List<String> refs = refs(document(analysis, List.of()));
+    assertEquals(refs.size(), new HashSet<>(refs).size(), refs.toString());
+  }
+
   static List<String> properties(JsonNode node) {
     List<String> out = new ArrayList<>();
     node.path("properties").forEach(p -> out.add(p.path("name").asText() + "=" + p.path("value").asText()));
