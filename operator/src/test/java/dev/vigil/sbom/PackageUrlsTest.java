@@ -95,7 +95,12 @@ class PackageUrlsTest {
         Map.entry("RubyGems|ruby-advisory-db-check|0.12.4", "pkg:gem/ruby-advisory-db-check@0.12.4"),
         Map.entry("crates.io|rand|0.7.2", "pkg:cargo/rand@0.7.2"),
         Map.entry("NuGet|EnterpriseLibrary.Common|6.0.1304", "pkg:nuget/EnterpriseLibrary.Common@6.0.1304"),
-        Map.entry("Packagist|Laravel/Laravel|5.5.0", "pkg:composer/laravel/laravel@5.5.0"));
+        Map.entry("Packagist|Laravel/Laravel|5.5.0", "pkg:composer/laravel/laravel@5.5.0"),
+        // syft's expectations (shared testdata appdeps/java/syft-jar-metadata/expected.json) and
+        // the npm form the appdeps node README gives.
+        Map.entry("Maven|org.jenkins-ci.plugins:gradle|2.11", "pkg:maven/org.jenkins-ci.plugins/gradle@2.11"),
+        Map.entry("Maven|io.micronaut:micronaut-aop|4.9.11", "pkg:maven/io.micronaut/micronaut-aop@4.9.11"),
+        Map.entry("npm|@babel/parser|7.23.6", "pkg:npm/%40babel/parser@7.23.6"));
     expected.forEach((input, purl) -> {
       String[] p = input.split("\\|");
       assertEquals(purl, app(p[0], p[1], p[2]).orElseThrow(), input);
