@@ -49,7 +49,7 @@ public final class PackageUrls {
       "Packagist", "composer");
 
   private static final Pattern PEP_503_SEPARATORS = Pattern.compile("[-_.]+");
-  private static final Pattern RPM_EPOCH = Pattern.compile("^(\\d+):(.+)$");
+  private static final Pattern EPOCH = Pattern.compile("^(\\d+):(.+)$");
 
   private PackageUrls() {}
 
@@ -58,11 +58,13 @@ public final class PackageUrls {
    * {@code pkg:apk/<vendor>/<name>@<version>?arch=..&distro=..}, {@code
    * pkg:rpm/<vendor>/<name>@<version-release>?arch=..&distro=..&epoch=..}.
    *
-   * <p>A dpkg epoch stays in the version ({@code 1:2.38.1-5+deb12u3}): the deb definition calls
-   * the version the package's version and its examples carry the epoch there ({@code
-   * pkg:deb/debian/attr@1:2.4.47-2?arch=source}). The rpm definition alone moves the epoch to an
-   * {@code epoch} qualifier. {@code distro} is {@code <os id>-<release>} as the advisories name the
-   * release (debian-12, ubuntu-22.04, alpine-3.19, rhel-9).
+   * <p>An epoch (dpkg {@code 1:2.38.1-5+deb12u3}, rpm {@code 1:1.42.2-1.el9}) moves to an
+   * {@code epoch} qualifier for deb and rpm alike, the form the issue asks for and Trivy writes
+   * ({@code pkg:deb/debian/bsdutils@2.38.1-5%2Bdeb12u3?arch=amd64&distro=debian-12&epoch=1}); the
+   * deb type definition is silent on epochs and some of its examples keep them in the version, so
+   * consumers that parse either form find the same package. The component's version keeps the
+   * epoch exactly as the package manager writes it. {@code distro} is {@code <os id>-<release>} as
+   * the advisories name the release (debian-12, ubuntu-22.04, alpine-3.19, rhel-9).
    *
    * @param os the image's OS, null when unknown (the namespace then falls back to the vendor the
    *     database format implies: debian for dpkg, alpine for apk; rpm gets none)
@@ -75,8 +77,10 @@ public final class PackageUrls {
     PackageURLBuilder b = PackageURLBuilder.aPackageURL().withType(type);
     String vendor = os == null ? null : VENDORS.getOrDefault(os.family(), os.family());
     switch (type) {
-      case "deb" -> b.withNamespace(vendor == null ? "debian" : vendor)
-          .withName(pkg.name().toLowerCase(Locale.ROOT)).withVersion(pkg.version());
+      case "deb" -> {
+        b.withNamespace(vendor == null ? "debian" : vendor).withName(pkg.name().toLowerCase(Locale.ROOT));
+        withEpochQualifier(b, pkg.version());
+      }
       case "apk" -> b.withNamespace(vendor == null ? "alpine" : vendor)
           .withName(pkg.name().toLowerCase(Locale.ROOT)).withVersion(pkg.version());
       case "rpm" -> {
@@ -85,15 +89,7 @@ public final class PackageUrls {
         }
         // rpm names are case sensitive: kept as written.
         b.withName(pkg.name());
-        var epoch = RPM_EPOCH.matcher(pkg.version());
-        if (epoch.matches()) {
-          b.withVersion(epoch.group(2));
-          if (!epoch.group(1).equals("0")) {
-            b.withQualifier("epoch", epoch.group(1));
-          }
-        } else {
-          b.withVersion(pkg.version());
-        }
+        withEpochQualifier(b, pkg.version());
       }
       default -> {
         return Optional.empty();
@@ -106,6 +102,19 @@ public final class PackageUrls {
       b.withQualifier("distro", os.family() + "-" + os.version());
     }
     return build(b);
+  }
+
+  /** Version without its epoch, the epoch (unless 0) as the {@code epoch} qualifier. */
+  private static void withEpochQualifier(PackageURLBuilder b, String version) {
+    var epoch = EPOCH.matcher(version);
+    if (epoch.matches()) {
+      b.withVersion(epoch.group(2));
+      if (!epoch.group(1).equals("0")) {
+        b.withQualifier("epoch", epoch.group(1));
+      }
+    } else {
+      b.withVersion(version);
+    }
   }
 
   /**

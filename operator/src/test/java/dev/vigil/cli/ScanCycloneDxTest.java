@@ -115,7 +115,7 @@ class ScanCycloneDxTest {
     assertTrue(osPackages(bom).contains("bsdutils@1:2.31.1-0.4ubuntu3.1"), "the epoch stays in the version");
 
     JsonNode bsdutils = component(bom, "bsdutils");
-    assertEquals("pkg:deb/ubuntu/bsdutils@1:2.31.1-0.4ubuntu3.1?arch=amd64&distro=ubuntu-18.04",
+    assertEquals("pkg:deb/ubuntu/bsdutils@2.31.1-0.4ubuntu3.1?arch=amd64&distro=ubuntu-18.04&epoch=1",
         bsdutils.path("purl").asText());
     assertTrue(properties(bsdutils).contains("vigil:package:sourceName=util-linux"), properties(bsdutils).toString());
     assertTrue(properties(bsdutils).contains("vigil:layer=" + ubuntu1804.layerDigests().get(1)),

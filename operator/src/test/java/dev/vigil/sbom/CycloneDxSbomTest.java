@@ -130,7 +130,7 @@ class CycloneDxSbomTest {
         + c.path("name").asText() + " " + c.path("version").asText() + " " + c.path("purl").asText("-")));
     assertEquals(List.of(
         "operating-system debian 12 -",
-        "library bsdutils 1:2.38.1-5+deb12u3 pkg:deb/debian/bsdutils@1:2.38.1-5%2Bdeb12u3?arch=amd64&distro=debian-12",
+        "library bsdutils 1:2.38.1-5+deb12u3 pkg:deb/debian/bsdutils@2.38.1-5%2Bdeb12u3?arch=amd64&distro=debian-12&epoch=1",
         "library libc6 2.36-9+deb12u10 pkg:deb/debian/libc6@2.36-9%2Bdeb12u10?arch=amd64&distro=debian-12",
         "library libc6 2.36-9+deb12u10 pkg:deb/debian/libc6@2.36-9%2Bdeb12u10?arch=i386&distro=debian-12",
         "library org.apache.logging.log4j:log4j-core 2.14.1 pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
