@@ -51,8 +51,12 @@ final class ManifestFixtures {
   }
 
   static JsonNode expectedJson(String folder) {
+    return json(folder + "/expected.json");
+  }
+
+  static JsonNode json(String relative) {
     try {
-      return JSON.readTree(dir(folder + "/expected.json").toFile());
+      return JSON.readTree(dir(relative).toFile());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
