@@ -126,7 +126,11 @@ final class ManifestFixtures {
       assertFalse(evidence.problems().isEmpty(), input + ": a broken file must give a problem");
       return;
     }
-    assertEquals(nameVersions(testCase.get("expected")), nameVersions(evidence.packages()), input);
+    // upstream tests sort their lists; a reader keeps the file's order
+    assertEquals(
+        nameVersions(testCase.get("expected")).stream().sorted().toList(),
+        nameVersions(evidence.packages()).stream().sorted().toList(),
+        input);
     for (ApplicationPackage p : evidence.packages()) {
       assertEquals(ecosystem, p.ecosystem(), input);
       assertEquals(null, p.layerDigest(), input + ": the walker sets the layer");
