@@ -138,24 +138,31 @@ final class ManifestFixtures {
     }
   }
 
-  /** Runs a reference tool, returning its standard output; fails on a non-zero exit. */
+  /**
+   * Runs a reference tool in workDir (which may be a tree the test must not change), returning
+   * its standard output; fails on a non-zero exit unless allowed.
+   */
   static String run(Path workDir, List<String> command, boolean allowFailure)
       throws IOException, InterruptedException {
-    Path out = Files.createTempFile(workDir, "out", ".txt");
-    Process process =
-        new ProcessBuilder(command)
-            .directory(workDir.toFile())
-            .redirectOutput(out.toFile())
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    if (!process.waitFor(3, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      throw new AssertionError(command + " did not finish within 3 minutes");
+    Path out = Files.createTempFile("manifest-reference", ".txt");
+    try {
+      Process process =
+          new ProcessBuilder(command)
+              .directory(workDir.toFile())
+              .redirectOutput(out.toFile())
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      if (!process.waitFor(3, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        throw new AssertionError(command + " did not finish within 3 minutes");
+      }
+      if (!allowFailure) {
+        assertEquals(0, process.exitValue(), command + " exit status");
+      }
+      return Files.readString(out, StandardCharsets.UTF_8);
+    } finally {
+      Files.deleteIfExists(out);
     }
-    if (!allowFailure) {
-      assertEquals(0, process.exitValue(), command + " exit status");
-    }
-    return Files.readString(out, StandardCharsets.UTF_8);
   }
 
   /** Whether the command can be started and exits 0. */

@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class NpmPackageReaderTest {
 
@@ -170,25 +169,25 @@ class NpmPackageReaderTest {
    * count. The reference is {@code npm ls --all --parseable --long}.
    */
   @Test
-  void realNpmCiTreeMatchesNpmLs(@TempDir Path work) throws Exception {
+  void realNpmCiTreeMatchesNpmLs() throws Exception {
     Path project = Path.of("src/test/interop/sigstore-js").toAbsolutePath();
     assumeTrue(Files.isDirectory(project.resolve("node_modules"))
             && ManifestFixtures.runs(List.of("npm", "--version")),
         "npm or the sigstore-js node_modules is missing; .ci/run's npm ci brings it");
-    assertMatchesNpmLs(project, work);
+    assertMatchesNpmLs(project);
   }
 
   /** npm's own install: the global node_modules of this machine's Node.js, with npm's bundled tree. */
   @Test
-  void globalNpmInstallMatchesNpmLs(@TempDir Path work) throws Exception {
+  void globalNpmInstallMatchesNpmLs() throws Exception {
     Path npm = Path.of("/usr/lib/node_modules/npm");
     assumeTrue(Files.isDirectory(npm.resolve("node_modules"))
             && ManifestFixtures.runs(List.of("npm", "--version")),
         "no global npm install in /usr/lib/node_modules");
-    assertMatchesNpmLs(npm, work);
+    assertMatchesNpmLs(npm);
   }
 
-  private void assertMatchesNpmLs(Path project, Path work) throws Exception {
+  private void assertMatchesNpmLs(Path project) throws Exception {
     // npm ls exits 1 when devDependencies are missing (a global npm has none); its list stands
     String listing = ManifestFixtures.run(
         project, List.of("npm", "ls", "--all", "--parseable", "--long"), true);
