@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.vigil.inventory.ApplicationPackage;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -116,6 +117,8 @@ public final class DotnetDepsReader implements LanguagePackageReader {
       }
     } catch (JsonProcessingException e) {
       return ManifestInput.problem(ManifestInput.notJson(path, e, "deps.json"));
+    } catch (CharConversionException e) {
+      return ManifestInput.problem(ManifestInput.notText(path, e, "deps.json"));
     }
     if (!depsDocument) {
       return ManifestInput.problem(

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -66,6 +67,11 @@ final class ManifestInput {
             ? ""
             : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     return shown(path) + ": " + what + " is not valid JSON" + where + ": " + e.getOriginalMessage();
+  }
+
+  /** The sentence for bytes that are no valid text in any Unicode encoding JSON allows. */
+  static String notText(String path, CharConversionException e, String what) {
+    return shown(path) + ": " + what + " is not valid JSON text: " + e.getMessage();
   }
 
   static PackageEvidence problem(String sentence) {

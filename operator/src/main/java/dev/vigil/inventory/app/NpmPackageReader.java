@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.vigil.inventory.ApplicationPackage;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -152,6 +153,8 @@ public final class NpmPackageReader implements LanguagePackageReader {
       }
     } catch (JsonProcessingException e) {
       return ManifestInput.problem(ManifestInput.notJson(path, e, "package.json"));
+    } catch (CharConversionException e) {
+      return ManifestInput.problem(ManifestInput.notText(path, e, "package.json"));
     }
     if (name == null || name.isEmpty() || version == null || version.isEmpty() || vscode || unity) {
       return PackageEvidence.NONE;

@@ -1,6 +1,7 @@
 package dev.vigil.inventory.app;
 
 import dev.vigil.inventory.ApplicationPackage;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -149,13 +150,34 @@ public final class PythonMetadataReader implements LanguagePackageReader {
     }
     long inflated = 0;
     byte[] skip = new byte[8192];
-    // the walker owns the stream: closing the zip reader frees its Inflater but not the stream
+    // the walker owns the stream: closing the zip reader frees its Inflater but not the stream;
+    // the count tells a zip cut short inside the file from a stream that failed
+    long[] consumed = {0};
     InputStream unclosable =
         new FilterInputStream(content) {
           @Override
+          public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+              consumed[0]++;
+            }
+            return b;
+          }
+
+          @Override
+          public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+              consumed[0] += n;
+            }
+            return n;
+          }
+
+          @Override
           public void close() {}
         };
-    try (ZipInputStream zip = new ZipInputStream(unclosable)) {
+    // Latin-1 never fails on a name; entries flagged UTF-8 may still (IllegalArgumentException)
+    try (ZipInputStream zip = new ZipInputStream(unclosable, StandardCharsets.ISO_8859_1)) {
       ZipEntry entry;
       while ((entry = zip.getNextEntry()) != null) {
         if (entry.getName().equals(EGG_PKG_INFO)) {
@@ -175,9 +197,15 @@ public final class PythonMetadataReader implements LanguagePackageReader {
           }
         }
       }
-    } catch (ZipException e) {
+    } catch (ZipException | IllegalArgumentException e) {
       return ManifestInput.problem(
           ManifestInput.shown(path) + ": egg is not a readable zip: " + e.getMessage());
+    } catch (EOFException e) {
+      if (consumed[0] < size) {
+        throw e;
+      }
+      return ManifestInput.problem(
+          ManifestInput.shown(path) + ": egg ends inside a zip entry: " + e.getMessage());
     }
     // An egg without EGG-INFO/PKG-INFO is a plain zip that happens to be named .egg.
     return PackageEvidence.NONE;
