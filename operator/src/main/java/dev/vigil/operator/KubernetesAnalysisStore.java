@@ -13,6 +13,7 @@ import dev.vigil.scan.ImageAnalyzer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,14 +37,16 @@ public final class KubernetesAnalysisStore implements AnalysisStore {
   private final KubernetesClient client;
   private final AnalysisCodec codec;
   private final int analyzerVersion;
+  private final Clock clock;
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-  public KubernetesAnalysisStore(KubernetesClient client) {
-    this(client, new AnalysisCodec(), ImageAnalyzer.VERSION);
+  public KubernetesAnalysisStore(KubernetesClient client, Clock clock) {
+    this(client, new AnalysisCodec(), ImageAnalyzer.VERSION, clock);
   }
 
-  KubernetesAnalysisStore(KubernetesClient client, AnalysisCodec codec, int analyzerVersion) {
+  KubernetesAnalysisStore(KubernetesClient client, AnalysisCodec codec, int analyzerVersion, Clock clock) {
     this.client = client;
+    this.clock = clock;
     this.codec = codec;
     this.analyzerVersion = analyzerVersion;
   }
@@ -91,7 +94,7 @@ public final class KubernetesAnalysisStore implements AnalysisStore {
       // An index resolved for another platform: not what this request would read.
       return null;
     }
-    List<Finding> findings = document.findingsFor(settings);
+    List<Finding> findings = document.findingsFor(settings, clock.instant());
     if (findings == null) {
       return null;
     }

@@ -78,7 +78,7 @@ final class ScanLoop implements AutoCloseable {
             new TrustedRoots(scan.dataDir().resolve("sigstore-tuf"), Duration.ofDays(1)), settings.clock()),
         Duration.ofHours(1), 10_000, settings.clock());
     ScanService scans = new ScanService(analyzer, feed, signatures, workers, scan.analysisCacheSize(),
-        new KubernetesAnalysisStore(client), new ScanService.Listener() {
+        new KubernetesAnalysisStore(client, settings.clock()), new ScanService.Listener() {
       @Override
       public void scanned(Duration duration, boolean success) {
         scanMetrics.scanFinished(duration, success ? ScanMetrics.ScanResult.SUCCESS : ScanMetrics.ScanResult.FAILURE);

@@ -49,6 +49,9 @@ public final class AnalysisCodec {
   /** Findings of this many distinct check settings are kept per digest, newest first. */
   public static final int MAX_FINDING_SETS = 8;
 
+  /** The maximum-image-age check, the only one whose result depends on the time it runs. */
+  static final String IMAGE_AGE = "VIG-IMG-015";
+
   /** Evidence lines a finding keeps when the document must shrink to fit the cap. */
   static final int TRIMMED_EVIDENCE = 3;
 
@@ -110,6 +113,24 @@ public final class AnalysisCodec {
       String hash = settingsHash(settings);
       return findingSets.stream().filter(s -> s.settings().equals(hash)).map(FindingSet::findings)
           .findFirst().orElse(null);
+    }
+
+    /**
+     * The findings under these settings as they still hold at {@code now}, or null when there
+     * are none or they may have changed: the one time-dependent check, the maximum image age,
+     * would fire now but could not when the image was read. Such a document is read again once,
+     * when the image crosses the age; a memory-only cache never lived that long.
+     */
+    public List<Finding> findingsFor(ImageCheckSettings settings, Instant now) {
+      List<Finding> findings = findingsFor(settings);
+      Duration max = settings.maxImageAge();
+      Instant created = config.created();
+      if (findings == null || max == null || created == null || settings.excludedIds().contains(IMAGE_AGE)) {
+        return findings;
+      }
+      boolean youngWhenRead = Duration.between(created, scannedAt).compareTo(max) <= 0;
+      boolean oldNow = Duration.between(created, now).compareTo(max) > 0;
+      return youngWhenRead && oldNow ? null : findings;
     }
 
     /**

@@ -129,6 +129,29 @@ class AnalysisCodecTest {
   }
 
   @Test
+  void findingsOfAnImageThatHasSinceCrossedTheMaximumAgeAreStale() {
+    // The config says created 2026-01-02, read 2026-12-01: 333 days old then.
+    AnalysisCodec.Document doc = AnalysisCodec.Document.of(DIGEST, Platform.LINUX_AMD64, analysis(1, 1),
+        ImageCheckSettings.defaults());
+    ImageCheckSettings settings = ImageCheckSettings.defaults();
+    assertNotNull(doc.findingsFor(settings, Instant.parse("2026-12-31T00:00:00Z")), "362 days: still young");
+    assertNull(doc.findingsFor(settings, Instant.parse("2027-01-03T00:00:00Z")),
+        "366 days: VIG-IMG-015 would fire now, the stored findings could not have it");
+    ImageCheckSettings excluded = new ImageCheckSettings(Set.of("VIG-IMG-015"), Map.of(), List.of(),
+        ImageCheckSettings.DEFAULT_MAX_IMAGE_AGE, Set.of(), Set.of());
+    AnalysisCodec.Document underExcluded = AnalysisCodec.Document.of(DIGEST, Platform.LINUX_AMD64, analysis(1, 1),
+        excluded);
+    assertNotNull(underExcluded.findingsFor(excluded, Instant.parse("2027-01-03T00:00:00Z")),
+        "the check is off: nothing changes with time");
+    ImageCheckSettings shortAge = new ImageCheckSettings(Set.of(), Map.of(), List.of(), Duration.ofDays(30),
+        Set.of(), Set.of());
+    AnalysisCodec.Document alreadyOld = AnalysisCodec.Document.of(DIGEST, Platform.LINUX_AMD64, analysis(1, 1),
+        shortAge);
+    assertNotNull(alreadyOld.findingsFor(shortAge, Instant.parse("2027-06-01T00:00:00Z")),
+        "already over the age when read: the check decided then");
+  }
+
+  @Test
   void hostileDataIsRefusedWithAReason() throws IOException {
     AnalysisCodec codec = new AnalysisCodec();
     assertTrue(assertThrows(AnalysisCodec.UnreadableException.class, () -> codec.decode("not base64!", DIGEST))
