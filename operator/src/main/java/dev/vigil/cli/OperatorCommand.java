@@ -110,6 +110,15 @@ public class OperatorCommand implements Callable<Integer> {
       description = "Memory the layer cache may keep, in MiB (default: ${DEFAULT-VALUE}).")
   long layerCacheMib;
 
+  @Option(names = "--analysis-cache-size", defaultValue = "2000",
+      description = "Image analyses kept in memory in front of the stored ImageAnalysis objects"
+          + " (default: ${DEFAULT-VALUE}).")
+  int analysisCacheSize;
+
+  @Option(names = "--analysis-retention", defaultValue = "PT24H", converter = DurationConverter.class,
+      description = "How long a stored ImageAnalysis that no ImageReport refers to is kept (default: ${DEFAULT-VALUE}).")
+  Duration analysisRetention;
+
   @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
       description = "Registries reached over plain HTTP (loopback registries always are).")
   Set<String> insecureRegistries = Set.of();
@@ -191,9 +200,15 @@ public class OperatorCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--vulndb " + e.getMessage());
     }
+    if (analysisCacheSize < 1) {
+      throw new ParameterException(spec.commandLine(), "--analysis-cache-size must be at least 1");
+    }
+    if (analysisRetention.isNegative() || analysisRetention.isZero()) {
+      throw new ParameterException(spec.commandLine(), "--analysis-retention must be positive");
+    }
     return new ScanSettings(vulnDb, vulnDbRefresh, dataDir, parsed, scanConcurrency,
         layerCacheMib * 1024 * 1024, insecureRegistries, perVulnerabilityMetrics,
-        "vigil/" + VigilVersion.version(), watchNamespaces);
+        "vigil/" + VigilVersion.version(), watchNamespaces, analysisCacheSize, analysisRetention);
   }
 
   @Override

@@ -1,11 +1,14 @@
 package dev.vigil.operator;
 
 import dev.vigil.api.ImageReport;
+import dev.vigil.api.ImageReportStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * ImageReports as an informer sees them, so a scheduled run decides "nothing changed" without
@@ -45,6 +48,37 @@ public final class ReportCache implements AutoCloseable {
   /** Cached reports of one workload (by the contract's labels; the name label may be shortened). */
   public List<ImageReport> ofWorkload(String namespace, String kind, String shortenedName) {
     return informer.getIndexer().byIndex(BY_WORKLOAD, workloadKey(namespace, kind, shortenedName));
+  }
+
+  /**
+   * Every image digest the cached reports name (running manifest, index, update candidate), or
+   * null before the informer has synced (an empty set then would mean "nothing referenced").
+   */
+  public Set<String> referencedDigests() {
+    if (!informer.hasSynced()) {
+      return null;
+    }
+    Set<String> digests = new HashSet<>();
+    for (ImageReport report : informer.getStore().list()) {
+      ImageReportStatus status = report.getStatus();
+      if (status == null) {
+        continue;
+      }
+      if (status.image != null) {
+        addIfSet(digests, status.image.digest);
+        addIfSet(digests, status.image.indexDigest);
+      }
+      if (status.update != null && status.update.candidate != null) {
+        addIfSet(digests, status.update.candidate.digest);
+      }
+    }
+    return digests;
+  }
+
+  private static void addIfSet(Set<String> digests, String digest) {
+    if (digest != null && !digest.isEmpty()) {
+      digests.add(digest);
+    }
   }
 
   private static String workloadKey(String namespace, String kind, String name) {

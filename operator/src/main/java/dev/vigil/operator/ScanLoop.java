@@ -50,6 +50,8 @@ final class ScanLoop implements AutoCloseable {
   private final ThreadPoolExecutor workers;
   private final ExecutorService layerReaders;
   private final ScheduledExecutorService timers;
+  private final AnalysisCollector analyses;
+  private final Duration analysisSweep;
   private boolean stopped;
 
   ScanLoop(KubernetesClient client, WorkloadIndex workloads, OperatorSettings settings, ScanSettings scan,
@@ -75,7 +77,8 @@ final class ScanLoop implements AutoCloseable {
         new ImageSignatureVerifier(new RegistrySignatureStore(registryClient),
             new TrustedRoots(scan.dataDir().resolve("sigstore-tuf"), Duration.ofDays(1)), settings.clock()),
         Duration.ofHours(1), 10_000, settings.clock());
-    ScanService scans = new ScanService(analyzer, feed, signatures, workers, 2_000, new ScanService.Listener() {
+    ScanService scans = new ScanService(analyzer, feed, signatures, workers, scan.analysisCacheSize(),
+        new KubernetesAnalysisStore(client, settings.clock()), new ScanService.Listener() {
       @Override
       public void scanned(Duration duration, boolean success) {
         scanMetrics.scanFinished(duration, success ? ScanMetrics.ScanResult.SUCCESS : ScanMetrics.ScanResult.FAILURE);
@@ -88,6 +91,9 @@ final class ScanLoop implements AutoCloseable {
     });
     reportCache = new ReportCache(client);
     reportCache.start(Duration.ofMinutes(2));
+    analyses = new AnalysisCollector(client, reportCache::referencedDigests, scan.analysisRetention(),
+        settings.clock());
+    analysisSweep = AnalysisCollector.interval(scan.analysisRetention());
     ReportWriter reports = new ReportWriter(client, reportCache,
         new ReportMetrics(registry, scan.perVulnerabilityMetrics()), settings.clock());
     policies = new PolicyIndex(client, settings.operatorNamespace(), workloads);
@@ -124,6 +130,9 @@ final class ScanLoop implements AutoCloseable {
     coordinator.activate();
     pushes.activate();
     watcher.start();
+    // Only the active replica collects: its reports' digests are the complete set.
+    timers.scheduleWithFixedDelay(analyses::sweepQuietly, analysisSweep.toMillis(), analysisSweep.toMillis(),
+        TimeUnit.MILLISECONDS);
     coordinator.onPolicyChange();
   }
 

@@ -18,6 +18,8 @@ import java.util.Set;
  * @param perVulnerabilityMetrics one metric series per vulnerability id (cardinality!)
  * @param scanner scanner name and version for reports
  * @param watchNamespaces namespaces whose workloads are watched; empty = every namespace
+ * @param analysisCacheSize image analyses kept in memory in front of the stored ImageAnalyses
+ * @param analysisRetention how long a stored ImageAnalysis no report refers to is kept
  */
 public record ScanSettings(
     String vulnDb,
@@ -29,9 +31,37 @@ public record ScanSettings(
     Set<String> insecureRegistries,
     boolean perVulnerabilityMetrics,
     String scanner,
-    Set<String> watchNamespaces) {
+    Set<String> watchNamespaces,
+    int analysisCacheSize,
+    Duration analysisRetention) {
+
+  /** Analyses kept in memory unless configured. */
+  public static final int DEFAULT_ANALYSIS_CACHE_SIZE = 2_000;
+
+  /** Unreferenced stored analyses are kept this long unless configured. */
+  public static final Duration DEFAULT_ANALYSIS_RETENTION = Duration.ofHours(24);
 
   public ScanSettings {
     watchNamespaces = watchNamespaces == null ? Set.of() : Set.copyOf(watchNamespaces);
+    if (analysisCacheSize < 1) {
+      throw new IllegalArgumentException("analysisCacheSize must be at least 1, got " + analysisCacheSize);
+    }
+    if (analysisRetention == null || analysisRetention.isNegative() || analysisRetention.isZero()) {
+      throw new IllegalArgumentException("analysisRetention must be positive, got " + analysisRetention);
+    }
+  }
+
+  /** Settings with the default analysis cache size and retention. */
+  public ScanSettings(String vulnDb, Duration vulnDbRefresh, Path dataDir, Platform platform, int concurrency,
+      long layerCacheBytes, Set<String> insecureRegistries, boolean perVulnerabilityMetrics, String scanner,
+      Set<String> watchNamespaces) {
+    this(vulnDb, vulnDbRefresh, dataDir, platform, concurrency, layerCacheBytes, insecureRegistries,
+        perVulnerabilityMetrics, scanner, watchNamespaces, DEFAULT_ANALYSIS_CACHE_SIZE, DEFAULT_ANALYSIS_RETENTION);
+  }
+
+  /** These settings with another in-memory analysis cache size and stored-analysis retention. */
+  public ScanSettings withAnalyses(int cacheSize, Duration retention) {
+    return new ScanSettings(vulnDb, vulnDbRefresh, dataDir, platform, concurrency, layerCacheBytes,
+        insecureRegistries, perVulnerabilityMetrics, scanner, watchNamespaces, cacheSize, retention);
   }
 }

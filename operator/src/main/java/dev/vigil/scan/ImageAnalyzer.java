@@ -38,6 +38,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ImageAnalyzer {
 
+  /**
+   * Version of what an analysis contains and how it is computed. Raise it whenever a change to
+   * the image reading, the inventory readers, the checks or {@link AnalysisCodec}'s document would
+   * make a stored analysis differ from a fresh one: stored analyses of another version are then
+   * read again from the registry and replaced.
+   */
+  public static final int VERSION = 1;
+
   /** Every file content the analyzers need captured while layers stream. */
   public static final List<ContentSelector> SELECTORS = selectors();
 

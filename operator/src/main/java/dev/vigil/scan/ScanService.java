@@ -21,7 +21,9 @@ import java.util.concurrent.ExecutorService;
 /**
  * The only place that knows the scan caches. Each image digest is read once per check
  * settings (single-flight: concurrent requests for a digest join the scan in flight) and its
- * analysis is kept, so a vulnerability-database refresh re-matches without reading any layer.
+ * analysis is kept, so a vulnerability-database refresh re-matches without reading any layer:
+ * first in a bounded in-memory LRU, behind it in the durable {@link AnalysisStore} (which
+ * outlives restarts and holds more digests than the heap should), and only then the registry.
  */
 public final class ScanService {
 
@@ -66,6 +68,9 @@ public final class ScanService {
     default void scanned(java.time.Duration duration, boolean success) {}
 
     default void servedFromCache() {}
+
+    /** An analysis came from the durable store (a memory miss that needed no registry read). */
+    default void servedFromStore() {}
   }
 
   /** Where the current vulnerability database comes from (may load an ecosystem on demand). */
@@ -83,6 +88,7 @@ public final class ScanService {
   private final ExecutorService scanners;
   private final Listener listener;
   private final int maxCached;
+  private final AnalysisStore store;
   private final Map<AnalysisKey, ImageAnalysis> analyses;
   private final Map<AnalysisKey, CompletableFuture<ImageAnalysis>> inFlight = new ConcurrentHashMap<>();
 
@@ -91,6 +97,16 @@ public final class ScanService {
 
   public ScanService(ImageAnalyzer analyzer, VulnerabilityData vulnerabilityData, SignatureVerifier signatures,
       ExecutorService scanners, int maxCachedAnalyses, Listener listener) {
+    this(analyzer, vulnerabilityData, signatures, scanners, maxCachedAnalyses, AnalysisStore.NONE, listener);
+  }
+
+  /**
+   * @param maxCachedAnalyses analyses kept in memory (least recently used go first)
+   * @param store where analyses are kept durably behind the memory cache
+   */
+  public ScanService(ImageAnalyzer analyzer, VulnerabilityData vulnerabilityData, SignatureVerifier signatures,
+      ExecutorService scanners, int maxCachedAnalyses, AnalysisStore store, Listener listener) {
+    this.store = store;
     this.analyzer = analyzer;
     this.vulnerabilityData = vulnerabilityData;
     this.signatures = signatures;
@@ -134,8 +150,9 @@ public final class ScanService {
     synchronized (analyses) {
       cached = analyses.get(key);
     }
-    boolean fromCache = cached != null;
-    ImageAnalysis analysis = fromCache ? cached : analyzeOnce(key, request, digest);
+    Loaded loaded = cached != null ? new Loaded(cached, false) : analyzeOnce(key, request, digest);
+    ImageAnalysis analysis = loaded.analysis();
+    boolean fromCache = !loaded.read();
     if (fromCache) {
       listener.servedFromCache();
     }
@@ -153,31 +170,52 @@ public final class ScanService {
     }
   }
 
-  private ImageAnalysis analyzeOnce(AnalysisKey key, Request request, String digest) throws ScanException {
+  /** An analysis and whether this request read it from the registry. */
+  private record Loaded(ImageAnalysis analysis, boolean read) {}
+
+  private Loaded analyzeOnce(AnalysisKey key, Request request, String digest) throws ScanException {
     CompletableFuture<ImageAnalysis> mine = new CompletableFuture<>();
     CompletableFuture<ImageAnalysis> existing = inFlight.putIfAbsent(key, mine);
     if (existing != null) {
-      return join(existing);
+      // Counted as a read, as before the store existed: the image is being read for it.
+      return new Loaded(join(existing), true);
     }
     long start = System.nanoTime();
     try {
+      ImageAnalysis stored = store.find(digest, request.platform(), request.settings(), request.reference());
+      if (stored != null) {
+        remember(key, stored);
+        listener.servedFromStore();
+        mine.complete(stored);
+        return new Loaded(stored, false);
+      }
       ImageAnalysis analysis = analyzer.analyze(request.source(), request.reference().withDigest(digest),
           request.platform(), request.settings(), ScanProgress.NONE);
-      synchronized (analyses) {
-        analyses.put(key, analysis);
-        while (analyses.size() > maxCached) {
-          analyses.remove(analyses.keySet().iterator().next());
-        }
-      }
+      remember(key, analysis);
       listener.scanned(java.time.Duration.ofNanos(System.nanoTime() - start), true);
+      // Joiners need not wait for the store's write.
       mine.complete(analysis);
-      return analysis;
+      try {
+        store.save(digest, request.platform(), request.settings(), analysis);
+      } catch (RuntimeException e) {
+        // A store that cannot write costs a re-read after a restart, never this scan.
+      }
+      return new Loaded(analysis, true);
     } catch (ScanException | RuntimeException e) {
       listener.scanned(java.time.Duration.ofNanos(System.nanoTime() - start), false);
       mine.completeExceptionally(e);
       throw e;
     } finally {
       inFlight.remove(key, mine);
+    }
+  }
+
+  private void remember(AnalysisKey key, ImageAnalysis analysis) {
+    synchronized (analyses) {
+      analyses.put(key, analysis);
+      while (analyses.size() > maxCached) {
+        analyses.remove(analyses.keySet().iterator().next());
+      }
     }
   }
 

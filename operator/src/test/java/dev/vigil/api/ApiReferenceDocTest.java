@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class ApiReferenceDocTest {
 
   private static final List<String> CRDS = List.of(
-      "imagepolicies.vigil.dev-v1.yml", "scanschedules.vigil.dev-v1.yml", "imagereports.vigil.dev-v1.yml");
+      "imagepolicies.vigil.dev-v1.yml", "scanschedules.vigil.dev-v1.yml", "imagereports.vigil.dev-v1.yml",
+      "imageanalyses.vigil.dev-v1.yml");
 
   @Test
   void apiReferenceMatchesTheCrds() throws IOException {
@@ -44,7 +45,8 @@ class ApiReferenceDocTest {
       out.append("\n## ").append(crd.at("/spec/names/kind").asText()).append("\n\n");
       out.append("Plural `").append(crd.at("/spec/names/plural").asText()).append("`, short name `")
           .append(crd.at("/spec/names/shortNames/0").asText()).append("`, scope ")
-          .append(crd.at("/spec/scope").asText()).append(", status subresource.\n\n");
+          .append(crd.at("/spec/scope").asText())
+          .append(version.at("/subresources/status").isMissingNode() ? ", no status.\n\n" : ", status subresource.\n\n");
       out.append("Printer columns: ");
       List<String> cols = new ArrayList<>();
       version.path("additionalPrinterColumns").forEach(c ->

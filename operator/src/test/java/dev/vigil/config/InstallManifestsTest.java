@@ -63,6 +63,9 @@ class InstallManifestsTest {
         List.of("imagepolicies/status", "scanschedules/status", "imagereports/status"), List.of("get", "patch")));
     expected.addAll(expand(m, "vigil.dev", List.of("imagereports"),
         List.of("get", "list", "watch", "create", "patch", "delete")));
+    // Stored analyses: read by name, no watch (no informer holds them all in the heap).
+    expected.addAll(expand(m, "vigil.dev", List.of("imageanalyses"),
+        List.of("get", "list", "create", "update", "patch", "delete")));
     expected.addAll(expand(m, "apps", List.of("deployments", "statefulsets", "daemonsets", "replicasets"),
         List.of("get", "list", "watch")));
     expected.addAll(expand(m, "batch", List.of("cronjobs", "jobs"), List.of("get", "list", "watch")));
@@ -177,7 +180,7 @@ class InstallManifestsTest {
   @Test
   void everythingNamespacedLandsInVigilSystemAndBindingsNameTheServiceAccount() throws Exception {
     List<JsonNode> docs = render("config/with-rollout");
-    assertEquals(3, ofKind(docs, "CustomResourceDefinition").size());
+    assertEquals(4, ofKind(docs, "CustomResourceDefinition").size());
     for (JsonNode d : docs) {
       String kind = d.path("kind").asText();
       if (CLUSTER_SCOPED.contains(kind)) {
