@@ -3,6 +3,9 @@ package dev.vigil.inventory.app;
 import dev.vigil.inventory.ApplicationPackage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +39,12 @@ public final class GoBinaryReader implements LanguagePackageReader {
   private static final int KEEP = 96;
   private static final int MAX_VERSION_CANDIDATES = 4096;
   private static final int MAX_MODINFO_CANDIDATES = 8;
+
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long WORD_G = ONES * 'g';
+  private static final long WORD_INFO = ONES * 0x30;
 
   private static final byte[] MAGIC = "\u00ff Go buildinf:".getBytes(StandardCharsets.ISO_8859_1);
   // runtime/debug's module-info framing (cmd/go/internal/modload/build.go infoStart/infoEnd).
@@ -87,6 +96,8 @@ public final class GoBinaryReader implements LanguagePackageReader {
     private final Map<Long, byte[]> versionCandidates = new HashMap<>();
     private final List<Candidate> modinfoCandidates = new ArrayList<>();
     private boolean candidatesOverflowed;
+    // All module-info candidates together stay within one module info's cap.
+    private long candidateBytes;
 
     private boolean found;
     private boolean finished;
@@ -145,21 +156,51 @@ public final class GoBinaryReader implements LanguagePackageReader {
       int end = window.scanEnd();
       int len = window.length();
       long base = window.base();
-      for (int p = 0; p < end && !found; p++) {
-        byte x = b[p];
-        if (x == (byte) 0xff) {
-          long abs = base + p;
-          if ((abs & 15) == 0 && startsWith(b, p, len, MAGIC) && inData(abs)) {
-            found = true;
-            header(b, p, len, abs);
-          }
-        } else if (x == 'g') {
-          if (p + 4 < len && b[p + 1] == 'o' && b[p + 2] == '1' && b[p + 3] == '.') {
-            rememberVersion(b, p, len, base + p);
-          }
-        } else if (x == INFO_START[0] && startsWith(b, p, len, INFO_START)) {
-          rememberModinfo(base + p);
+      int p = 0;
+      while (p < end && !found) {
+        long abs = base + p;
+        if ((abs & 7) != 0 || p + 8 > end) {
+          examine(b, p, len, abs);
+          p++;
+          continue;
         }
+        // Eight bytes at a time: most words hold neither a 'g' nor the sentinel's first byte,
+        // and the magic is only looked for at 16-byte aligned offsets.
+        if ((abs & 15) == 0 && b[p] == (byte) 0xff) {
+          examine(b, p, len, abs);
+          if (found) {
+            return;
+          }
+        }
+        long word = (long) LONG_LE.get(b, p);
+        if ((hasByte(word, WORD_G) | hasByte(word, WORD_INFO)) != 0) {
+          for (int k = 0; k < 8; k++) {
+            examineCandidate(b, p + k, len, abs + k);
+          }
+        }
+        p += 8;
+      }
+    }
+
+    private void examine(byte[] b, int p, int len, long abs) {
+      if (b[p] == (byte) 0xff) {
+        if ((abs & 15) == 0 && startsWith(b, p, len, MAGIC) && inData(abs)) {
+          found = true;
+          header(b, p, len, abs);
+        }
+      } else {
+        examineCandidate(b, p, len, abs);
+      }
+    }
+
+    private void examineCandidate(byte[] b, int p, int len, long abs) {
+      byte x = b[p];
+      if (x == 'g') {
+        if (p + 4 < len && b[p + 1] == 'o' && b[p + 2] == '1' && b[p + 3] == '.') {
+          rememberVersion(b, p, len, abs);
+        }
+      } else if (x == INFO_START[0] && startsWith(b, p, len, INFO_START)) {
+        rememberModinfo(abs);
       }
     }
 
@@ -375,7 +416,10 @@ public final class GoBinaryReader implements LanguagePackageReader {
         window.capture(offset + size, piece, c -> {
           int before = size;
           append(c.data, c.filled);
-          if (c.filled == piece && !ended(before) && size < MODINFO_CAP + 32 && !found) {
+          candidateBytes += c.filled;
+          if (candidateBytes > MODINFO_CAP + 32) {
+            candidatesOverflowed = true;
+          } else if (c.filled == piece && !ended(before) && !found) {
             follow();
           }
         });
@@ -468,6 +512,12 @@ public final class GoBinaryReader implements LanguagePackageReader {
       shift += 7;
     }
     return null;
+  }
+
+  /** Non-zero when some byte of {@code word} equals the byte repeated in {@code pattern}. */
+  private static long hasByte(long word, long pattern) {
+    long x = word ^ pattern;
+    return (x - ONES) & ~x & 0x8080808080808080L;
   }
 
   static boolean startsWith(byte[] b, int p, int len, byte[] pattern) {

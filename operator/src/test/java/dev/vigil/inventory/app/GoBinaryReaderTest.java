@@ -230,6 +230,18 @@ class GoBinaryReaderTest {
   }
 
   @Test
+  void moduleInfoSentinelsWithoutAnEndAreFollowedOnlyWithinTheCap() throws IOException {
+    byte[] file = new byte[12 << 20];
+    new Random(7).nextBytes(file);
+    System.arraycopy(elfHeaderWithoutSegments(), 0, file, 0, 64);
+    for (int i = 0; i < 10; i++) {
+      System.arraycopy(hex("3077af0c9274080241e1c107e6d618e6"), 0, file, 4096 + i * 100_000, 16);
+    }
+
+    assertEquals(PackageEvidence.NONE, read("sentinels", file));
+  }
+
+  @Test
   void hugeLengthsArePastTheCapAndSaidSo() throws IOException {
     byte[] file = new byte[4096];
     System.arraycopy(elfHeaderWithoutSegments(), 0, file, 0, 64);
@@ -320,6 +332,30 @@ class GoBinaryReaderTest {
     assertEquals(
         List.of("example.com/vigiltest@3.1.4", "stdlib@" + GoBuildInfo.stdlibVersion(goVersion)),
         coordinates(evidence));
+  }
+
+  @Test
+  void aKubernetesReleaseBinaryOnThisMachineIsReadWithItsStagingModulesUnmatchable()
+      throws IOException {
+    // The kube-apiserver the API-server tests run: a 75 MB go1.19 release build whose staging
+    // modules are replaced by local directories (k8s.io/api v0.0.0 => ./staging/src/k8s.io/api).
+    String dir = System.getenv().getOrDefault("KUBE_API_TEST_DIR", "/root/.kubeapitest");
+    Path binary = Path.of(dir, "k8s", "1.26.0-linux-amd64", "kube-apiserver");
+    assumeTrue(Files.isRegularFile(binary), "no kube-apiserver 1.26.0 at " + binary);
+
+    PackageEvidence evidence;
+    try (var in = Files.newInputStream(binary)) {
+      evidence = reader.read("usr/local/bin/kube-apiserver", in, Files.size(binary));
+    }
+
+    List<String> got = coordinates(evidence);
+    assertEquals(List.of(), evidence.problems());
+    assertEquals(List.of("k8s.io/kubernetes@(devel)", "stdlib@1.19.8"), got.subList(0, 2));
+    assertEquals(112, got.size());
+    assertTrue(got.contains("k8s.io/api@(devel)"), got.toString());
+    assertTrue(got.contains("k8s.io/client-go@(devel)"), got.toString());
+    assertTrue(got.contains("github.com/NYTimes/gziphandler@1.1.1"), got.toString());
+    assertTrue(got.stream().noneMatch(c -> c.startsWith("./")), got.toString());
   }
 
   // --- helpers ---
