@@ -251,6 +251,11 @@ public final class GoBinaryReader implements LanguagePackageReader {
         return;
       }
       pointerStyle = true;
+      if (format.segments.isEmpty()) {
+        problems.add(where + ": Go build info of a pre-1.18 toolchain needs the segment table,"
+            + " which this " + format.kind + " file does not give; not read");
+        return;
+      }
       if (ptrSize != 4 && ptrSize != 8) {
         problems.add(where + ": Go build info has pointer size " + ptrSize + ", not 4 or 8");
         return;

@@ -202,7 +202,8 @@ class GoBinaryReaderTest {
 
     // +incompatible is SemVer build metadata (ignored by ordering, kept as OSV Go records write
     // it); the empty dep line of old toolchains is skipped; a local-directory replacement has no
-    // version and is reported under the module it replaces; kubectlVersion is not the module's version, so the main module stays (devel).
+    // version and is reported under the module it replaces; kubectlVersion is not the module's
+    // version, so the main module stays (devel).
     assertEquals(
         List.of("github.com/a/b@(devel)", "stdlib@1.26.0",
             "github.com/docker/docker@24.0.7+incompatible", "golang.org/x/text@(devel)"),
@@ -224,7 +225,8 @@ class GoBinaryReaderTest {
         // Plausible small varints, so that the inline path reads on into garbage strings.
         file[at + 32] = (byte) random.nextInt(40);
       }
-      PackageEvidence evidence = read("fuzz", Arrays.copyOf(file, file.length - random.nextInt(64)));
+      PackageEvidence evidence =
+          read("fuzz", Arrays.copyOf(file, file.length - random.nextInt(64)));
       assertTrue(evidence.packages().size() < 1000);
     }
   }
@@ -291,6 +293,13 @@ class GoBinaryReaderTest {
     assertEquals(List.of(), evidence.packages());
     assertTrue(evidence.problems().get(0).contains("points outside the file"),
         evidence.problems().toString());
+
+    // Without a segment table (here: no program headers) no address can be followed.
+    System.arraycopy(elfHeaderWithoutSegments(), 0, file, 0, 64);
+    assertEquals(
+        List.of("/app/ptr: Go build info of a pre-1.18 toolchain needs the segment table, which"
+            + " this ELF file does not give; not read"),
+        read("ptr", file).problems());
   }
 
   @Test

@@ -147,7 +147,8 @@ class RustAuditableReaderTest {
   void malformedJsonAndEntriesAreProblems() throws IOException {
     PackageEvidence notJson = read("a", elfWith(zlib("{\"packages\":[{\"name\":"), 1000));
     assertEquals(List.of(), notJson.packages());
-    assertTrue(notJson.problems().get(0).startsWith("/app/a: cargo-auditable data is not valid JSON"));
+    assertTrue(notJson.problems().get(0)
+        .startsWith("/app/a: cargo-auditable data is not valid JSON"));
 
     PackageEvidence partial = read("b", elfWith(zlib(
         "{\"packages\":[{\"name\":\"ok\",\"version\":\"1.0.0\"},{\"name\":\"noversion\"},7]}"),
@@ -210,7 +211,8 @@ class RustAuditableReaderTest {
     assertEquals(PackageEvidence.NONE, reader.read("opt/big", whole, size));
     assertEquals(size, whole.read);
 
-    RustAuditableReader capped = new RustAuditableReader(8L << 20, RustAuditableReader.DEFAULT_MAX_PROBES);
+    RustAuditableReader capped =
+        new RustAuditableReader(8L << 20, RustAuditableReader.DEFAULT_MAX_PROBES);
     BinaryFixtures.CountingStream in = new BinaryFixtures.CountingStream(
         new BinaryFixtures.GeneratedStream(GoBinaryReaderTest.elfHeaderWithoutSegments(), size));
     assertEquals(List.of("/opt/big: not searched for cargo-auditable data past 8388608 bytes"),
