@@ -55,6 +55,8 @@ public final class OsDetector {
 
   private static final List<String> RED_HAT_STYLE_RELEASES = redHatStyleReleases();
 
+  private static final Pattern NUMBERED_RELEASE = Pattern.compile("\\d+(\\.\\d+)*");
+
   /** Every file the detector reads, as normalised image paths. */
   public static final List<String> RELEASE_FILES = releaseFiles();
 
@@ -136,7 +138,26 @@ public final class OsDetector {
             advisoryVersion(family, rawVersion),
             pretty,
             false,
-            parseDate(fields.get("SUPPORT_END"))));
+            parseDate(fields.get("SUPPORT_END")),
+            preciseRelease(family, rawVersion, releaseFiles)));
+  }
+
+  /**
+   * os-release says "12" on Debian and "3.20.3" on Alpine; debian_version and alpine-release carry
+   * the point release ("12.15", "3.20.3"), which SBOM tools name in purls. Only a numbered
+   * debian_version counts: Ubuntu's names the Debian testing it forked from ("bookworm/sid").
+   */
+  private static String preciseRelease(String family, String rawVersion, Map<String, byte[]> releaseFiles) {
+    String file = switch (family) {
+      case "debian" -> firstLine(releaseFiles.get(DEBIAN_VERSION));
+      case "alpine" -> firstLine(releaseFiles.get(ALPINE_RELEASE));
+      default -> null;
+    };
+    if (file != null && NUMBERED_RELEASE.matcher(file).matches()
+        && (rawVersion == null || file.equals(rawVersion) || file.startsWith(rawVersion + "."))) {
+      return file;
+    }
+    return rawVersion;
   }
 
   private static String osReleaseFamily(String id, String name) {
@@ -212,7 +233,7 @@ public final class OsDetector {
       return Optional.empty();
     }
     return Optional.of(
-        new OsInfo("alpine", advisoryVersion("alpine", line), "Alpine Linux " + line, false, null));
+        new OsInfo("alpine", advisoryVersion("alpine", line), "Alpine Linux " + line, false, null, line));
   }
 
   private static Optional<OsInfo> fromDebianVersion(byte[] content) {
@@ -222,7 +243,8 @@ public final class OsDetector {
     }
     return Optional.of(
         new OsInfo(
-            "debian", advisoryVersion("debian", line), "Debian GNU/Linux " + line, false, null));
+            "debian", advisoryVersion("debian", line), "Debian GNU/Linux " + line, false, null,
+            NUMBERED_RELEASE.matcher(line).matches() ? line : advisoryVersion("debian", line)));
   }
 
   /**

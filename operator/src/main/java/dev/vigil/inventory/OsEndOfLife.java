@@ -135,7 +135,7 @@ public final class OsEndOfLife {
     }
     LocalDate end = endOfSupport(os.family(), os.version()).orElse(os.endOfLifeDate());
     boolean past = end != null && today.isAfter(end);
-    return new OsInfo(os.family(), os.version(), os.prettyName(), past, end);
+    return os.withEndOfLife(past, end);
   }
 
   private static LocalDate date(String iso) {

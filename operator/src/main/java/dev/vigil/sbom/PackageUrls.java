@@ -63,8 +63,9 @@ public final class PackageUrls {
    * ({@code pkg:deb/debian/bsdutils@2.38.1-5%2Bdeb12u3?arch=amd64&distro=debian-12&epoch=1}); the
    * deb type definition is silent on epochs and some of its examples keep them in the version, so
    * consumers that parse either form find the same package. The component's version keeps the
-   * epoch exactly as the package manager writes it. {@code distro} is {@code <os id>-<release>} as
-   * the advisories name the release (debian-12, ubuntu-22.04, alpine-3.19, rhel-9).
+   * epoch exactly as the package manager writes it. {@code distro} is {@code <os id>-<release>} with the
+   * release as precisely as the image states it (debian-12.15 from debian_version, alpine-3.20.3,
+   * ubuntu-22.04, rhel-9.4), as Trivy writes it.
    *
    * @param os the image's OS, null when unknown (the namespace then falls back to the vendor the
    *     database format implies: debian for dpkg, alpine for apk; rpm gets none)
@@ -98,8 +99,9 @@ public final class PackageUrls {
     if (!isBlank(pkg.arch())) {
       b.withQualifier("arch", pkg.arch());
     }
-    if (os != null && !isBlank(os.version())) {
-      b.withQualifier("distro", os.family() + "-" + os.version());
+    String release = os == null ? null : isBlank(os.release()) ? os.version() : os.release();
+    if (!isBlank(release)) {
+      b.withQualifier("distro", os.family() + "-" + release);
     }
     return build(b);
   }

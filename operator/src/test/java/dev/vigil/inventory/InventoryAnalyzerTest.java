@@ -118,7 +118,7 @@ class InventoryAnalyzerTest {
                 .write("lib/apk/db/installed", TestData.bytes("trivy-apk/lib/apk/db/installed")));
     Inventory inventory = analyzer.analyze(files);
     assertEquals(
-        new OsInfo("alpine", "3.15", "Alpine Linux v3.15", true, LocalDate.of(2023, 11, 1)),
+        new OsInfo("alpine", "3.15", "Alpine Linux v3.15", true, LocalDate.of(2023, 11, 1), "3.15.4"),
         inventory.os());
     assertEquals(15, inventory.packages().size());
     assertTrue(inventory.packages().stream().allMatch(p -> p.layerDigest().equals(digest(0))));

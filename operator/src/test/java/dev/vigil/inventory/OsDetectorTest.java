@@ -130,15 +130,31 @@ class OsDetectorTest {
             OsDetector.ETC_OS_RELEASE,
             TestData.bytes("os-release/osv-scanner/alpine-3.18-os-release"));
     assertEquals(
-        Optional.of(new OsInfo("alpine", "3.18", "Alpine Linux v3.18", false, null)),
+        Optional.of(new OsInfo("alpine", "3.18", "Alpine Linux v3.18", false, null, "3.18.1")),
         OsDetector.detect(files));
   }
 
   @Test
   void distrolessTakesVersionFromDebianVersionAndKeepsItsPrettyName() throws Exception {
     assertEquals(
-        Optional.of(new OsInfo("debian", "10", "Distroless", false, null)),
+        Optional.of(new OsInfo("debian", "10", "Distroless", false, null, "10.8")),
         OsDetector.detect(imageTree("os-release/syft/debian/from-debian_version")));
+  }
+
+  @Test
+  void thePointReleaseComesFromDebianVersionWhenItIsNumbered() {
+    byte[] osRelease = "ID=debian\nVERSION_ID=\"12\"\n".getBytes(StandardCharsets.UTF_8);
+    assertEquals("12.15", OsDetector.detect(Map.of(OsDetector.ETC_OS_RELEASE, osRelease,
+        OsDetector.DEBIAN_VERSION, "12.15\n".getBytes(StandardCharsets.UTF_8))).orElseThrow().release());
+    assertEquals("12", OsDetector.detect(Map.of(OsDetector.ETC_OS_RELEASE, osRelease)).orElseThrow().release(),
+        "without debian_version the release is what os-release says");
+    assertEquals("12", OsDetector.detect(Map.of(OsDetector.ETC_OS_RELEASE, osRelease,
+        OsDetector.DEBIAN_VERSION, "13.1\n".getBytes(StandardCharsets.UTF_8))).orElseThrow().release(),
+        "a debian_version of another release is not taken");
+    byte[] ubuntu = "ID=ubuntu\nVERSION_ID=\"20.04\"\n".getBytes(StandardCharsets.UTF_8);
+    assertEquals("20.04", OsDetector.detect(Map.of(OsDetector.ETC_OS_RELEASE, ubuntu,
+        OsDetector.DEBIAN_VERSION, "bullseye/sid\n".getBytes(StandardCharsets.UTF_8))).orElseThrow().release(),
+        "Ubuntu's debian_version names Debian testing, not Ubuntu's release");
   }
 
   @Test

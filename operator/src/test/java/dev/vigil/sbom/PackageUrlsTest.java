@@ -40,6 +40,13 @@ class PackageUrlsTest {
   }
 
   @Test
+  void distroNamesThePointReleaseWhenTheImageStatesIt() {
+    OsInfo bookworm = new OsInfo("debian", "12", "Debian GNU/Linux 12 (bookworm)", false, null, "12.15");
+    assertEquals("pkg:deb/debian/bsdutils@2.38.1-5%2Bdeb12u3?arch=amd64&distro=debian-12.15&epoch=1",
+        os("deb", "bsdutils", "1:2.38.1-5+deb12u3", "amd64", bookworm), "the form the issue names");
+  }
+
+  @Test
   void outputIsTheCanonicalFormOfTheSpecTestSuite() {
     // purl-spec tests/types/oci-test.json, "build" case: a colon is never percent-encoded, '/' in
     // a qualifier value is. (Its deb-test.json keeps a dpkg epoch in the version; Vigil writes the
