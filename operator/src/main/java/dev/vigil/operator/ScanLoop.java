@@ -6,6 +6,7 @@ import dev.vigil.image.checks.ImageChecks;
 import dev.vigil.inventory.InventoryAnalyzer;
 import dev.vigil.metrics.ReportMetrics;
 import dev.vigil.metrics.ScanMetrics;
+import dev.vigil.operator.membership.Ownership;
 import dev.vigil.registry.RegistryClient;
 import dev.vigil.registry.RegistryClientConfig;
 import dev.vigil.scan.ImageAnalyzer;
@@ -51,6 +52,8 @@ final class ScanLoop implements AutoCloseable {
   private final ExecutorService layerReaders;
   private final ScheduledExecutorService timers;
   private boolean stopped;
+  private boolean active;
+  private boolean leading;
 
   ScanLoop(KubernetesClient client, WorkloadIndex workloads, OperatorSettings settings, ScanSettings scan,
       EventRecorder events, MeterRegistry registry, UpdateSettings updateSettings) {
@@ -113,18 +116,63 @@ final class ScanLoop implements AutoCloseable {
   }
 
   /**
-   * Starts event-driven scanning, webhook-driven update steps and the rollout watch (on the
-   * leader) and scans every covered workload once; reports whose inputs did not change are left
-   * alone.
+   * Scans only this replica's share of the images from now on (before {@link #activate()}), and
+   * follows the ScanSchedules' runs the leader records, since only the leader's reconciler starts
+   * them.
+   */
+  void shareWith(Ownership ownership) {
+    coordinator.shareWith(ownership);
+    schedules.onRunRecorded(schedule -> {
+      if (!isLeading() && isActive()) {
+        coordinator.run(schedule).whenComplete((run, error) -> {
+          if (error != null) {
+            LOG.warn("this replica's share of the run of ScanSchedule {}/{} failed: {}",
+                schedule.getMetadata().getNamespace(), schedule.getMetadata().getName(), error.getMessage());
+          }
+        });
+      }
+    });
+  }
+
+  /**
+   * Starts event-driven scanning of this replica's share and scans every covered workload once;
+   * reports whose inputs did not change are left alone.
    */
   synchronized void activate() {
-    if (stopped) {
+    if (stopped || active) {
       return;
     }
+    active = true;
     coordinator.activate();
+    coordinator.onPolicyChange();
+  }
+
+  /**
+   * Adds the leader's part (the only replica when leader election is off): webhook-driven update
+   * steps, the rollout watch, update steps and report clean-up for every workload; then goes over
+   * every covered workload once for them.
+   */
+  synchronized void lead() {
+    if (stopped || leading) {
+      return;
+    }
+    leading = true;
+    coordinator.lead();
     pushes.activate();
     watcher.start();
-    coordinator.onPolicyChange();
+    if (active) {
+      coordinator.onPolicyChange();
+    } else {
+      activate();
+    }
+  }
+
+  private synchronized boolean isLeading() {
+    return leading;
+  }
+
+  private synchronized boolean isActive() {
+    return active && !stopped;
   }
 
   /** The VulnerabilityData condition for schedules; null when matching is off. */
