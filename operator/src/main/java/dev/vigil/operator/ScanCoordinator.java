@@ -274,6 +274,8 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
           digest = r.digest();
           result = r.outcome();
           failures.remove(key(workload) + "/" + image.container());
+        } else {
+          reports.forget(workload, image.container());
         }
         // Also when the report was up to date: a moved tag does not change the running digest.
         if (leading) {

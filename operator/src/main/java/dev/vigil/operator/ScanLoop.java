@@ -91,8 +91,10 @@ final class ScanLoop implements AutoCloseable {
     });
     reportCache = new ReportCache(client);
     reportCache.start(Duration.ofMinutes(2));
-    ReportWriter reports = new ReportWriter(client, reportCache,
-        new ReportMetrics(registry, scan.perVulnerabilityMetrics()), settings.clock());
+    ReportMetrics reportMetrics = new ReportMetrics(registry, scan.perVulnerabilityMetrics());
+    // The leader deletes reports for every replica: each drops the series of a deleted report.
+    reportCache.onDelete(reportMetrics::remove);
+    ReportWriter reports = new ReportWriter(client, reportCache, reportMetrics, settings.clock());
     policies = new PolicyIndex(client, settings.operatorNamespace(), workloads);
     schedules = new ScheduleIndex(client, settings.operatorNamespace(), workloads);
     PullSecretResolver pullSecrets = new PullSecretResolver(client);

@@ -102,6 +102,11 @@ class ReplicaShardingTest {
               r.operator().identity() + " owns " + share + " image(s), made " + registryRequests(r) + " request(s)");
         }
         assertTrue(expectedShare.size() >= 2, "the work is shared: " + expectedShare);
+        System.out.printf("replica shares (images): %s; registry requests per replica: %s; registry GETs in all: %d%n",
+            expectedShare.values(), replicas.stream().map(ReplicaShardingTest::registryRequests).toList(),
+            gets.values().stream().mapToLong(Long::longValue).sum());
+        // Each report's series come from one replica, so sums over the pods count it once.
+        Awaitility.await().atMost(WAIT).until(() -> exportedOnce(replicas, ns, 0, IMAGES));
 
         // Stable: once written, nothing is written again by anyone.
         Map<String, String> versions = versions(admin, ns);
@@ -131,10 +136,31 @@ class ReplicaShardingTest {
           assertEquals(1, registry.requests().stream().filter(manifest::equals).count(), manifest);
         }
 
-        // Report clean-up is the leader's alone; it happens whoever scanned the image.
+        Awaitility.await().atMost(WAIT).until(() -> exportedOnce(replicas, ns, 0, IMAGES + 3));
+
+        // A replica joins: it takes its share over from the reports (nothing pulled), and the
+        // replicas that gave images up stop exporting their series.
+        List<String> beforeJoin = List.copyOf(registry.requests());
+        replicas.add(RunningOperator.in(install).asReplica().start());
+        Awaitility.await().atMost(WAIT).until(() -> replicas.stream().allMatch(r -> r.operator().members().size() == 3));
+        RunningOperator joined = replicas.get(2);
+        long joinedShare = 0;
+        for (int i = 0; i < IMAGES + 3; i++) {
+          joinedShare += joined.operator().identity().equals(
+              Rendezvous.owner(images.get(i).digest(), joined.operator().members())) ? 1 : 0;
+        }
+        long share = joinedShare;
+        Awaitility.await().atMost(WAIT).until(() -> exportedOnce(replicas, ns, 0, IMAGES + 3)
+            && exports(joined, ns, IMAGES + 3) == share);
+        assertEquals(List.of(), registry.requests().subList(beforeJoin.size(), registry.requests().size()).stream()
+            .filter(r -> r.startsWith("GET ")).toList(), "a joining replica pulls nothing already reported");
+
+        // Report clean-up is the leader's alone; it happens whoever scanned the image, and every
+        // replica drops the deleted report's series.
         admin.pods().inNamespace(ns).withName("app0").delete();
         Awaitility.await().atMost(WAIT).until(() ->
             admin.resources(ImageReport.class).inNamespace(ns).withName("pod-app0-app").get() == null);
+        Awaitility.await().atMost(WAIT).until(() -> replicas.stream().allMatch(r -> !exportsWorkload(r, ns, "app0")));
       } finally {
         for (RunningOperator r : replicas) {
           r.close();
@@ -161,6 +187,30 @@ class ReplicaShardingTest {
     return admin.resources(ImageReport.class).inNamespace(ns).list().getItems().stream()
         .collect(Collectors.toMap(r -> r.getMetadata().getName(), r -> r.getMetadata().getResourceVersion(),
             (a, b) -> a, TreeMap::new));
+  }
+
+  /** True when each of the pods app{from}..app{to-1} has its report's series on exactly one replica. */
+  private static boolean exportedOnce(List<RunningOperator> replicas, String ns, int from, int to) {
+    for (int i = from; i < to; i++) {
+      String workload = "app" + i;
+      if (replicas.stream().filter(r -> exportsWorkload(r, ns, workload)).count() != 1) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static long exports(RunningOperator r, String ns, int images) {
+    long n = 0;
+    for (int i = 0; i < images; i++) {
+      n += exportsWorkload(r, ns, "app" + i) ? 1 : 0;
+    }
+    return n;
+  }
+
+  private static boolean exportsWorkload(RunningOperator r, String ns, String workload) {
+    return !r.operator().registry().find("vigil.image.findings").tag("namespace", ns).tag("workload", workload)
+        .gauges().isEmpty();
   }
 
   private static long registryRequests(RunningOperator r) {
