@@ -169,6 +169,61 @@ class ReplicaShardingTest {
     }
   }
 
+  @Test
+  void aScheduledRunReResolvesTagsOnTheReplicaThatOwnsThemNotOnlyOnTheLeader() throws Exception {
+    KubeApi api = KubeApi.shared().withCrds();
+    KubernetesClient admin = api.admin();
+    String opNs = api.createNamespace("shards-run-op");
+    String ns = api.createNamespace("shards-run");
+    OperatorInstall install = OperatorInstall.apply(api, opNs, OperatorInstall.Overlay.DEFAULT);
+    List<RunningOperator> replicas = new ArrayList<>();
+    try (LocalRegistry registry = LocalRegistry.start()) {
+      for (int i = 0; i < 2; i++) {
+        replicas.add(RunningOperator.in(install).asReplica().start());
+      }
+      Awaitility.await().atMost(WAIT).until(() -> replicas.stream().allMatch(r -> r.operator().members().size() == 2)
+          && replicas.stream().anyMatch(r -> r.operator().lifecycle().isLeading()));
+      RunningOperator follower = replicas.stream().filter(r -> !r.operator().lifecycle().isLeading()).findFirst()
+          .orElseThrow();
+      Set<String> members = follower.operator().members();
+      // A tag (no digest anywhere): its owner is picked by the reference; take one the follower owns.
+      String reference = null;
+      for (int i = 0; reference == null; i++) {
+        String candidate = registry.host() + "/moving/app" + i + ":1.0";
+        if (follower.operator().identity().equals(Rendezvous.owner(candidate, members))) {
+          reference = candidate;
+        }
+      }
+      String repository = reference.substring(registry.host().length() + 1, reference.lastIndexOf(':'));
+      PushedImage first = registry.pusher().push(repository, "1.0", SampleImages.ubuntuWithCurl("7.81.0-1ubuntu1.10", "v1"));
+      ScanSchedule schedule = new ScanSchedule();
+      schedule.setMetadata(new ObjectMetaBuilder().withName("every-2s").withNamespace(ns).build());
+      schedule.setSpec(new ScanScheduleSpec());
+      schedule.getSpec().interval = "2s";
+      admin.resource(schedule).create();
+      String image = reference;
+      admin.pods().inNamespace(ns).resource(new PodBuilder()
+          .withNewMetadata().withName("moving").endMetadata()
+          .withNewSpec().addNewContainer().withName("app").withImage(image).endContainer().endSpec().build()).create();
+      Awaitility.await().atMost(WAIT).until(() -> digestOf(admin, ns, "pod-moving-app").equals(first.digest()));
+
+      // The tag moves; no workload event says so. Only a scheduled run, which the leader starts
+      // and the follower (the tag's owner) joins from the recorded lastScheduleTime, notices.
+      PushedImage second = registry.pusher().push(repository, "1.0", SampleImages.ubuntuWithCurl("7.81.0-1ubuntu1.10", "v2"));
+      Awaitility.await().atMost(WAIT).until(() -> digestOf(admin, ns, "pod-moving-app").equals(second.digest()));
+    } finally {
+      for (RunningOperator r : replicas) {
+        r.close();
+      }
+    }
+  }
+
+  private static String digestOf(KubernetesClient admin, String ns, String report) {
+    ImageReport r = admin.resources(ImageReport.class).inNamespace(ns).withName(report).get();
+    return r == null || r.getStatus() == null || r.getStatus().image == null || r.getStatus().image.digest == null
+        ? "" : r.getStatus().image.digest;
+  }
+
   private static void pod(KubernetesClient admin, String ns, String name, PushedImage image) {
     admin.pods().inNamespace(ns).resource(new PodBuilder()
         .withNewMetadata().withName(name).endMetadata()
