@@ -32,6 +32,22 @@ public final class ReportCache implements AutoCloseable {
     }));
   }
 
+  /** Runs the action for every report deleted from now on, whoever deleted it. */
+  public void onDelete(java.util.function.Consumer<ImageReport> action) {
+    informer.addEventHandler(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
+      @Override
+      public void onAdd(ImageReport report) {}
+
+      @Override
+      public void onUpdate(ImageReport before, ImageReport after) {}
+
+      @Override
+      public void onDelete(ImageReport report, boolean unknownFinalState) {
+        action.accept(report);
+      }
+    });
+  }
+
   public void start(Duration timeout) {
     InformerStart.awaitSynced(informer, "ImageReport", timeout);
   }

@@ -161,6 +161,14 @@ public final class ReportWriter {
     return status;
   }
 
+  /**
+   * Stops exporting the report's series: another replica scans its image now and exports them
+   * (each report's series come from one replica, so sums over pods count it once).
+   */
+  public void forget(Workload workload, String container) {
+    metrics.remove(workload.namespace(), name(workload, container));
+  }
+
   /** Exports an unchanged report's metrics (after a restart the series start from the reports). */
   public void observe(ImageReport report) {
     metrics.update(report);

@@ -8,6 +8,7 @@ import dev.vigil.api.ScanSchedule;
 import dev.vigil.api.ScanScheduleStatus;
 import dev.vigil.api.Severity;
 import dev.vigil.inventory.OsInfo;
+import dev.vigil.operator.membership.Ownership;
 import dev.vigil.registry.ImageReference;
 import dev.vigil.registry.ImageSource;
 import dev.vigil.registry.Platform;
@@ -71,7 +72,9 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
   enum Outcome {
     Scanned,
     FromCache,
-    Failed
+    Failed,
+    /** Another replica owns the image: it scans it and writes the report. */
+    Elsewhere
   }
 
   private final WorkloadIndex workloads;
@@ -93,6 +96,8 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
   private final WorkloadLocks locks;
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
   private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  private volatile Ownership ownership = Ownership.EVERYTHING;
+  private volatile boolean leading;
   private volatile boolean active;
   private volatile boolean stopped;
 
@@ -120,9 +125,28 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
     this.retries = retries;
   }
 
-  /** Starts reacting to events; until then (a standby replica) events are ignored. */
+  /** Starts reacting to events; until then (a replica still starting) events are ignored. */
   public void activate() {
     active = true;
+  }
+
+  /**
+   * Which images this replica analyses (docs/architecture.md, "Replicas"); everything until
+   * called. A change of members re-checks every covered workload, so a share that became this
+   * replica's is scanned (reports already up to date are left alone).
+   */
+  void shareWith(Ownership ownership) {
+    this.ownership = ownership;
+    ownership.onChange(this::onPolicyChange);
+  }
+
+  /**
+   * From now on this replica also does the leader's part: update steps (rollouts), and deleting
+   * the reports of deleted workloads and lost containers, for every workload whoever scans it.
+   * One writer for those keeps a workload from being patched twice.
+   */
+  void lead() {
+    leading = true;
   }
 
   /** Stops for good: events are ignored and scheduled runs refused (the operator is stopping). */
@@ -137,6 +161,9 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
       return;
     }
     if (change.type() == WorkloadChange.Type.Deleted) {
+      if (!leading) {
+        return;
+      }
       submit(() -> reports.deleteAll(change.namespace(), change.kind().name(), change.name()));
       return;
     }
@@ -192,6 +219,7 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
             case Scanned -> scanned.incrementAndGet();
             case FromCache -> cached.incrementAndGet();
             case Failed -> failed.incrementAndGet();
+            case Elsewhere -> { }
           }
         }), workers));
       }
@@ -238,25 +266,57 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
     for (ContainerImage image : images) {
       names.add(image.container());
       String digest = image.digest();
-      Outcome result;
+      Outcome result = Outcome.Elsewhere;
+      boolean own = ownership.owns(shareKey(image));
       try {
-        ContainerResult r = processContainer(workload, image);
-        digest = r.digest();
-        result = r.outcome();
-        failures.remove(key(workload) + "/" + image.container());
+        if (own) {
+          ContainerResult r = processContainer(workload, image);
+          digest = r.digest();
+          result = r.outcome();
+          failures.remove(key(workload) + "/" + image.container());
+        } else {
+          reports.forget(workload, image.container());
+        }
         // Also when the report was up to date: a moved tag does not change the running digest.
-        updates.run(workload, image.container());
+        if (leading) {
+          updates.run(workload, image.container());
+        }
       } catch (ScanException | RuntimeException e) {
         result = Outcome.Failed;
         fail(workload, image, e);
       }
-      outcome.accept(digest, result);
+      if (result != Outcome.Elsewhere) {
+        outcome.accept(digest, result);
+      }
+    }
+    if (!leading) {
+      return;
     }
     try {
       reports.deleteStale(workload, names);
     } catch (RuntimeException e) {
       LOG.warn("could not clean up reports of {}/{}: {}", workload.namespace(), workload.name(), e.getMessage());
     }
+  }
+
+  /**
+   * What decides which replica analyses a container's image: the digest its pods run, else the
+   * digest the reference pins, else the reference itself (its owner resolves the tag, so a tag is
+   * resolved by one replica, not by all).
+   */
+  static String shareKey(ContainerImage image) {
+    if (image.digest() != null) {
+      return image.digest();
+    }
+    try {
+      String pinned = ImageReference.parse(image.reference()).digest();
+      if (pinned != null) {
+        return pinned;
+      }
+    } catch (IllegalArgumentException e) {
+      // Not a valid reference: its owner reports that; any stable key will do.
+    }
+    return image.reference();
   }
 
   private record ContainerResult(String digest, Outcome outcome) {}
@@ -299,6 +359,13 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
     status.workload = ReportWriter.workloadRef(workload, image);
     String inputs = inputs(workload, image, result.analysis().manifestDigest(), applicable,
         result.vulnDb() == null ? null : result.vulnDb().snapshot());
+    if (!ownership.owns(shareKey(image))) {
+      // The members changed during the scan and another replica owns this image now: it writes
+      // the report, so two replicas never write one report with different scan times.
+      LOG.debug("not writing {}/{} container {}: owned by another replica now", workload.namespace(),
+          workload.name(), image.container());
+      return new ContainerResult(result.analysis().manifestDigest(), Outcome.Elsewhere);
+    }
     announceNewCriticals(workload, image, existing, status);
     reports.write(workload, image, status, inputs);
     return new ContainerResult(result.analysis().manifestDigest(),

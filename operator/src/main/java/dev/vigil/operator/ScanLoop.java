@@ -6,6 +6,7 @@ import dev.vigil.image.checks.ImageChecks;
 import dev.vigil.inventory.InventoryAnalyzer;
 import dev.vigil.metrics.ReportMetrics;
 import dev.vigil.metrics.ScanMetrics;
+import dev.vigil.operator.membership.Ownership;
 import dev.vigil.registry.RegistryClient;
 import dev.vigil.registry.RegistryClientConfig;
 import dev.vigil.scan.ImageAnalyzer;
@@ -53,6 +54,8 @@ final class ScanLoop implements AutoCloseable {
   private final AnalysisCollector analyses;
   private final Duration analysisSweep;
   private boolean stopped;
+  private boolean active;
+  private boolean leading;
 
   ScanLoop(KubernetesClient client, WorkloadIndex workloads, OperatorSettings settings, ScanSettings scan,
       EventRecorder events, MeterRegistry registry, UpdateSettings updateSettings) {
@@ -94,8 +97,10 @@ final class ScanLoop implements AutoCloseable {
     analyses = new AnalysisCollector(client, reportCache::referencedDigests, scan.analysisRetention(),
         settings.clock());
     analysisSweep = AnalysisCollector.interval(scan.analysisRetention());
-    ReportWriter reports = new ReportWriter(client, reportCache,
-        new ReportMetrics(registry, scan.perVulnerabilityMetrics()), settings.clock());
+    ReportMetrics reportMetrics = new ReportMetrics(registry, scan.perVulnerabilityMetrics());
+    // The leader deletes reports for every replica: each drops the series of a deleted report.
+    reportCache.onDelete(reportMetrics::remove);
+    ReportWriter reports = new ReportWriter(client, reportCache, reportMetrics, settings.clock());
     policies = new PolicyIndex(client, settings.operatorNamespace(), workloads);
     schedules = new ScheduleIndex(client, settings.operatorNamespace(), workloads);
     PullSecretResolver pullSecrets = new PullSecretResolver(client);
@@ -119,21 +124,67 @@ final class ScanLoop implements AutoCloseable {
   }
 
   /**
-   * Starts event-driven scanning, webhook-driven update steps and the rollout watch (on the
-   * leader) and scans every covered workload once; reports whose inputs did not change are left
-   * alone.
+   * Scans only this replica's share of the images from now on (before {@link #activate()}), and
+   * follows the ScanSchedules' runs the leader records, since only the leader's reconciler starts
+   * them.
+   */
+  void shareWith(Ownership ownership) {
+    coordinator.shareWith(ownership);
+    schedules.onRunRecorded(schedule -> {
+      if (!isLeading() && isActive()) {
+        coordinator.run(schedule).whenComplete((run, error) -> {
+          if (error != null) {
+            LOG.warn("this replica's share of the run of ScanSchedule {}/{} failed: {}",
+                schedule.getMetadata().getNamespace(), schedule.getMetadata().getName(), error.getMessage());
+          }
+        });
+      }
+    });
+  }
+
+  /**
+   * Starts event-driven scanning of this replica's share and scans every covered workload once;
+   * reports whose inputs did not change are left alone.
    */
   synchronized void activate() {
-    if (stopped) {
+    if (stopped || active) {
       return;
     }
+    active = true;
     coordinator.activate();
+    coordinator.onPolicyChange();
+  }
+
+  /**
+   * Adds the leader's part (the only replica when leader election is off): webhook-driven update
+   * steps, the rollout watch, update steps and report clean-up for every workload; then goes over
+   * every covered workload once for them.
+   */
+  synchronized void lead() {
+    if (stopped || leading) {
+      return;
+    }
+    leading = true;
+    coordinator.lead();
     pushes.activate();
     watcher.start();
-    // Only the active replica collects: its reports' digests are the complete set.
+    // Only the leader collects: its report cache holds every replica's reports, so their digests
+    // are the complete set.
     timers.scheduleWithFixedDelay(analyses::sweepQuietly, analysisSweep.toMillis(), analysisSweep.toMillis(),
         TimeUnit.MILLISECONDS);
-    coordinator.onPolicyChange();
+    if (active) {
+      coordinator.onPolicyChange();
+    } else {
+      activate();
+    }
+  }
+
+  private synchronized boolean isLeading() {
+    return leading;
+  }
+
+  private synchronized boolean isActive() {
+    return active && !stopped;
   }
 
   /** The VulnerabilityData condition for schedules; null when matching is off. */

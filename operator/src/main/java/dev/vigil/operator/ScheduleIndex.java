@@ -27,6 +27,29 @@ public final class ScheduleIndex implements AutoCloseable {
     this.informer = client.resources(ScanSchedule.class).inAnyNamespace().runnableInformer(0);
   }
 
+  /**
+   * Runs the action when a schedule's status records a new due run ({@code lastScheduleTime}
+   * moved): how replicas other than the leader learn that a scheduled run started.
+   */
+  public void onRunRecorded(java.util.function.Consumer<ScanSchedule> action) {
+    informer.addEventHandler(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
+      @Override
+      public void onAdd(ScanSchedule schedule) {}
+
+      @Override
+      public void onUpdate(ScanSchedule before, ScanSchedule after) {
+        String was = before.getStatus() == null ? null : before.getStatus().lastScheduleTime;
+        String now = after.getStatus() == null ? null : after.getStatus().lastScheduleTime;
+        if (now != null && !now.equals(was)) {
+          action.accept(after);
+        }
+      }
+
+      @Override
+      public void onDelete(ScanSchedule schedule, boolean unknownFinalState) {}
+    });
+  }
+
   /** Starts the informer and waits until its cache is filled. */
   public void start(java.time.Duration timeout) {
     InformerStart.awaitSynced(informer, "ScanSchedule", timeout);

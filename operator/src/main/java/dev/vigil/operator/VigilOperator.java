@@ -1,6 +1,7 @@
 package dev.vigil.operator;
 
 import dev.vigil.metrics.MetricsRegistryFactory;
+import dev.vigil.operator.membership.MemberLeases;
 import dev.vigil.webhook.WebhookServer;
 import dev.vigil.workload.WorkloadIndex;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -77,13 +78,15 @@ public final class VigilOperator implements AutoCloseable {
   private final String identity;
   private final KubernetesClient quickClient;
   private final ApiConnectionMonitor api;
+  private final MemberLeases members;
   private final Object stopLock = new Object();
   private boolean stopped;
 
   private VigilOperator(Options options, OperatorLifecycle lifecycle, Operator operator, WorkloadIndex workloads,
       ScanLoop scanLoop, HealthServer http, PrometheusMeterRegistry registry, WebhookServer webhook, String identity,
-      KubernetesClient quickClient, ApiConnectionMonitor api) {
+      KubernetesClient quickClient, ApiConnectionMonitor api, MemberLeases members) {
     this.options = options;
+    this.members = members;
     this.lifecycle = lifecycle;
     this.webhook = webhook;
     this.operator = operator;
@@ -144,6 +147,25 @@ public final class VigilOperator implements AutoCloseable {
       }
     }
     String identity = options.leaderElection() ? Leadership.identity() : null;
+    // With leader election (several replicas possible) every replica scans its share of the
+    // images; the leader adds what must have one writer (docs/architecture.md, "Replicas").
+    MemberLeases members = null;
+    if (options.leaderElection()) {
+      members = new MemberLeases(client, settings.operatorNamespace(), identity, MemberLeases.DEFAULT_DURATION,
+          Clock.systemUTC());
+      try {
+        members.start(Duration.ofMinutes(2));
+      } catch (RuntimeException e) {
+        members.close();
+        scanLoop.close();
+        if (webhook != null) {
+          webhook.close();
+        }
+        throw e;
+      }
+      scanLoop.shareWith(members);
+    }
+    MemberLeases membership = members;
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           // Per-resource tags would make one series set per CR: unbounded cardinality.
@@ -153,14 +175,14 @@ public final class VigilOperator implements AutoCloseable {
           .withCloseClientOnStop(false)
           .withReconciliationTerminationTimeout(options.lifecycle().reconcileTermination());
       if (options.leaderElection()) {
-        // Only the leader scans: event-driven scans start when it takes the Lease. Losing it
-        // stops the scan loop taking work at once and asks for a stop; nothing exits here.
+        // The leader adds the one-writer work when it takes the Lease. Losing it stops the scan
+        // loop taking work at once and asks for a stop; nothing exits here.
         o.withLeaderElectionConfiguration(Leadership.configuration(settings.operatorNamespace(), identity,
             () -> {
               if (lifecycle.stopReason().isEmpty()) {
                 LOG.info("leading as {}", identity);
                 lifecycle.leading(true);
-                scanLoop.activate();
+                scanLoop.lead();
               }
             },
             () -> {
@@ -176,8 +198,9 @@ public final class VigilOperator implements AutoCloseable {
     operator.register(new ScanScheduleReconciler(events, settings, scanLoop.coordinator,
         scanLoop::vulnerabilityDataState));
     Gauge.builder("vigil_leader", lifecycle, l -> l.isLeading() ? 1 : 0)
-        .description("1 while this replica does the work (holds the leader Lease, or leader election is off),"
-            + " 0 on a standby or while stopping")
+        .description("1 while this replica holds the leader Lease (or leader election is off) and so runs"
+            + " the controllers, rollouts and webhooks; 0 on the other replicas (which scan their share) or"
+            + " while stopping")
         .register(registry);
 
     // Its own client: no retries and short timeouts, so one check never outlasts the probe interval.
@@ -191,10 +214,11 @@ public final class VigilOperator implements AutoCloseable {
         options.lifecycle().apiUnreachableTimeout(), Clock.systemUTC(),
         problem -> lifecycle.requestStop(StopReason.API_UNREACHABLE, problem));
     lifecycle.apiProblem(api::problem);
+    // Before the controllers start, so a scheduled run never finds the scan loop inactive.
+    scanLoop.activate();
     if (!options.leaderElection()) {
       lifecycle.leading(true);
-      // Before the controllers start, so a scheduled run never finds the scan loop inactive.
-      scanLoop.activate();
+      scanLoop.lead();
     }
     try {
       operator.start();
@@ -203,6 +227,9 @@ public final class VigilOperator implements AutoCloseable {
       quick.close();
       if (webhook != null) {
         webhook.close();
+      }
+      if (membership != null) {
+        membership.close();
       }
       throw e;
     }
@@ -213,7 +240,7 @@ public final class VigilOperator implements AutoCloseable {
         settings.operatorNamespace(), options.leaderElection() ? "on, identity " + identity : "off",
         options.useServerSideApply());
     return new VigilOperator(options, lifecycle, operator, workloads, scanLoop, http, registry, webhook, identity,
-        quick, api);
+        quick, api, membership);
   }
 
   /**
@@ -267,6 +294,14 @@ public final class VigilOperator implements AutoCloseable {
   /** This replica's identity in the leader Lease; null with leader election off. */
   public String identity() {
     return identity;
+  }
+
+  /**
+   * The identities of the replicas this one shares the scanning with, itself included while its
+   * member Lease is fresh; empty with leader election off (one replica does everything).
+   */
+  public Set<String> members() {
+    return members == null ? Set.of() : members.members();
   }
 
   /** Where the registry webhook receiver listens; null when it is off. */
@@ -328,13 +363,18 @@ public final class VigilOperator implements AutoCloseable {
         if (identity != null && reason == StopReason.REQUESTED) {
           if (drained) {
             Leadership.release(quickClient, options.settings().operatorNamespace(), identity);
+            // The others take this replica's share over now, not when its Lease expires.
+            members.release();
           } else {
-            LOG.warn("not releasing the Lease: work may still be running; it expires by itself");
+            LOG.warn("not releasing the Leases: work may still be running; they expire by themselves");
           }
         }
       } finally {
         try {
           scanLoop.close();
+          if (members != null) {
+            members.close();
+          }
           workloads.close();
           quickClient.close();
         } finally {

@@ -73,7 +73,7 @@ class InstallManifestsTest {
     expected.addAll(expand(m, "", List.of("secrets", "configmaps"), List.of("get")));
     expected.addAll(expand(m, "", List.of("events"), List.of("create", "patch")));
     expected.addAll(expand("vigil-leader-election", "coordination.k8s.io", List.of("leases"),
-        List.of("get", "create", "update", "patch")));
+        List.of("get", "list", "watch", "create", "update", "patch", "delete")));
 
     List<JsonNode> roles = new ArrayList<>(ofKind(docs, "ClusterRole"));
     roles.addAll(ofKind(docs, "Role"));
@@ -98,7 +98,7 @@ class InstallManifestsTest {
 
   /** API versions every Kubernetes cluster serves (Vigil's CRDs come with the install). */
   private static final Set<String> VANILLA_API_VERSIONS =
-      Set.of("v1", "apps/v1", "rbac.authorization.k8s.io/v1", "apiextensions.k8s.io/v1");
+      Set.of("v1", "apps/v1", "policy/v1", "rbac.authorization.k8s.io/v1", "apiextensions.k8s.io/v1");
 
   @Test
   void defaultAndRolloutInstallsNeedNoApiBeyondPlainKubernetes() throws Exception {

@@ -120,6 +120,22 @@ public final class LocalRegistry implements AutoCloseable {
     return workDir;
   }
 
+  private static final java.util.regex.Pattern ACCESS_LINE =
+      java.util.regex.Pattern.compile("\"([A-Z]+) (/v2/[^ \"]*) HTTP/[0-9.]+\" ([0-9]{3}) ");
+
+  /**
+   * Every request served so far as "METHOD path code" (e.g. "GET /v2/app/blobs/sha256:... 200"),
+   * from the access log; needs {@link Builder#accessLog()}.
+   */
+  public java.util.List<String> requests() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    java.util.regex.Matcher m = ACCESS_LINE.matcher(log());
+    while (m.find()) {
+      out.add(m.group(1) + " " + m.group(2) + " " + m.group(3));
+    }
+    return out;
+  }
+
   /** The registry's combined stdout/stderr so far (for diagnosing test failures). */
   public String log() {
     try {
@@ -199,6 +215,7 @@ public final class LocalRegistry implements AutoCloseable {
     private String basicUser;
     private String basicPassword;
     private final List<NotificationEndpoint> notifications = new ArrayList<>();
+    private boolean accessLog;
 
     private Builder() {}
 
@@ -219,6 +236,12 @@ public final class LocalRegistry implements AutoCloseable {
     public Builder basicAuth(String username, String password) {
       this.basicUser = username;
       this.basicPassword = password;
+      return this;
+    }
+
+    /** Logs every request (see {@link LocalRegistry#requests()}). */
+    public Builder accessLog() {
+      this.accessLog = true;
       return this;
     }
 
@@ -293,7 +316,7 @@ public final class LocalRegistry implements AutoCloseable {
       root.put("version", "0.1");
       ObjectNode log = root.putObject("log");
       log.put("level", "warn");
-      log.putObject("accesslog").put("disabled", true);
+      log.putObject("accesslog").put("disabled", !accessLog);
       ObjectNode storage = root.putObject("storage");
       storage.putObject("filesystem").put("rootdirectory", workDir.resolve("storage").toString());
       storage.putObject("delete").put("enabled", true);

@@ -81,6 +81,7 @@ public final class RunningOperator implements AutoCloseable {
     private ScanSettings scan;
     private UpdateSettings updates = UpdateSettings.defaults();
     private Interceptor requestObserver;
+    private boolean replica;
 
     private Builder(OperatorInstall install) {
       this.install = install;
@@ -107,6 +108,15 @@ public final class RunningOperator implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Runs as one of several replicas, as in a cluster: with leader election and a member Lease,
+     * scanning only this replica's share of the images.
+     */
+    public Builder asReplica() {
+      this.replica = true;
+      return this;
+    }
+
     public RunningOperator start() throws IOException {
       ScanSettings scanSettings = scan != null ? scan : scanSettings("none");
       List<String> forbidden = new CopyOnWriteArrayList<>();
@@ -116,7 +126,7 @@ public final class RunningOperator implements AutoCloseable {
         OperatorSettings operatorSettings =
             new OperatorSettings(install.namespace(), minScanInterval, Duration.ofMinutes(10), Clock.systemUTC());
         VigilOperator operator = VigilOperator.start(client, new VigilOperator.Options(
-            new InetSocketAddress("127.0.0.1", 0), false, true, operatorSettings, scanSettings, updates));
+            new InetSocketAddress("127.0.0.1", 0), replica, true, operatorSettings, scanSettings, updates));
         return new RunningOperator(this, client, operator, forbidden, appender);
       } catch (IOException | RuntimeException e) {
         client.close();
