@@ -242,6 +242,7 @@ public final class LayerWalker {
     private final List<? extends EntryReader> readers;
     private final LinkedHashMap<String, FileEntry> entries = new LinkedHashMap<>();
     private final LinkedHashMap<String, List<EntryReading>> readings = new LinkedHashMap<>();
+    private final java.util.Set<String> failedWants = new java.util.HashSet<>();
     private final List<String> whiteouts = new ArrayList<>();
     private final List<String> opaqueDirectories = new ArrayList<>();
     private final LinkedHashMap<String, CapturedFile> captured = new LinkedHashMap<>();
@@ -395,7 +396,11 @@ public final class LayerWalker {
         try {
           wants = reader.wants(path, mode, size);
         } catch (RuntimeException e) {
-          addReading(new EntryReading(reader.name(), path, layerDigest, -1, null, "wants() failed: " + e));
+          // Once per reader and layer: a reader failing on every path must not flood the facts.
+          if (failedWants.add(reader.name())) {
+            addReading(new EntryReading(reader.name(), path, layerDigest, -1, null,
+                "wants() failed (further failures in this layer not recorded): " + e));
+          }
           continue;
         }
         if (wants) {

@@ -25,7 +25,7 @@ import java.util.Set;
  * binary, the METADATA or PKG-INFO, the package.json, followed through symbolic links of the
  * final view) is listed as a file of an installed OS package. Directories do not count: dpkg
  * lists shared directories such as {@code /usr/lib/python3/dist-packages} that pip writes into
- * too. The lists read are dpkg's {@code var/lib/dpkg/info/*.list} and {@code *.md5sums} and the
+ * too. The lists read are dpkg's {@code var/lib/dpkg/info/*.list} and the
  * {@code var/lib/dpkg/status.d/*.md5sums} distroless keeps (distroless has no {@code .list}
  * files; conffiles are not in md5sums, and no language evidence is a conffile), apk's {@code
  * F:}/{@code R:} lines in {@code lib/apk/db/installed}, and rpm's BASENAMES, DIRNAMES and
@@ -48,7 +48,9 @@ final class OsOwnedFiles {
   static boolean isFileList(String path) {
     if (path.startsWith(DPKG_INFO + "/")) {
       String name = path.substring(DPKG_INFO.length() + 1);
-      return !name.contains("/") && (name.endsWith(".list") || name.endsWith(".md5sums"));
+      // Only .list: dpkg writes one for every installed package, and its md5sums (about twice
+      // the size) would name the same files again.
+      return !name.contains("/") && name.endsWith(".list");
     }
     if (path.startsWith(InventoryAnalyzer.DPKG_STATUS_D + "/")) {
       String name = path.substring(InventoryAnalyzer.DPKG_STATUS_D.length() + 1);

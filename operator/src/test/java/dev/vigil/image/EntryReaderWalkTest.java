@@ -300,4 +300,21 @@ class EntryReaderWalkTest {
         "app/replaced.pkg @1 middle 4",
         "opt/hidden/c.pkg @1 middle 27"), found);
   }
+
+  @Test
+  void aReaderWhoseWantsThrowsIsRecordedOncePerLayerAndTheWalkGoesOn() throws Exception {
+    byte[] tar = TarLayer.pax().file("a", "1").file("b", "2").file("c", "3").tar();
+    EntryReader broken = new HashingReader("broken", 1, p -> true) {
+      @Override
+      public boolean wants(String path, int mode, long size) {
+        throw new NullPointerException("no pattern");
+      }
+    };
+    HashingReader fine = new HashingReader("fine", 1, p -> true);
+    LayerFacts facts = walk(tar, List.of(), List.of(broken, fine));
+    List<EntryReading> failures = facts.readings().stream().filter(r -> r.failure() != null).toList();
+    assertEquals(1, failures.size(), facts.readings().toString());
+    assertTrue(failures.get(0).failure().contains("no pattern"));
+    assertEquals(3, fine.reads.get());
+  }
 }
