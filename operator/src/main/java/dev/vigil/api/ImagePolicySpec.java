@@ -109,7 +109,10 @@ public class ImagePolicySpec {
     @JsonPropertyDescription("Vulnerability id or alias, e.g. CVE-2023-12345 or DSA-5678-1.")
     public String id;
 
-    @JsonPropertyDescription("Only for these packages (binary or source name); empty = any package.")
+    @JsonPropertyDescription(
+        "Only for these packages: an OS binary or source package name, a language package's name"
+            + " (e.g. lodash, org.apache.logging.log4j:log4j-core), or ECOSYSTEM/name for one"
+            + " ecosystem only (e.g. npm/lodash, PyPI/requests); empty = any package.")
     public List<String> packages = new ArrayList<>();
 
     @Required

@@ -181,11 +181,23 @@ public class ImageReportStatus extends VigilStatus {
     public List<String> aliases = new ArrayList<>();
 
     @JsonProperty("package")
-    @JsonPropertyDescription("Installed binary package.")
+    @JsonPropertyDescription(
+        "Installed package: the OS binary package, or the language package's name as its"
+            + " ecosystem writes it (Maven groupId:artifactId, npm @scope/name, Go module path).")
     public String packageName;
 
-    @JsonPropertyDescription("Source package the advisory names.")
+    @JsonPropertyDescription("Source package the advisory names (OS packages).")
     public String sourcePackage;
+
+    @JsonPropertyDescription(
+        "For a language package its OSV ecosystem: Maven, PyPI, npm, Go, crates.io, NuGet,"
+            + " Packagist or RubyGems; absent for an OS package.")
+    public String ecosystem;
+
+    @JsonPropertyDescription(
+        "For a language package where in the image it was found, e.g."
+            + " /app/app.jar!/BOOT-INF/lib/x.jar; absent for an OS package.")
+    public String path;
 
     @JsonPropertyDescription("Installed version.")
     public String installedVersion;
@@ -202,7 +214,7 @@ public class ImageReportStatus extends VigilStatus {
     @JsonPropertyDescription("Short title.")
     public String title;
 
-    @JsonPropertyDescription("Digest of the layer that installed the package.")
+    @JsonPropertyDescription("Digest of the layer that installed the package (or added its file).")
     public String layer;
 
     @JsonPropertyDescription("Advisory link.")

@@ -208,7 +208,7 @@ public class OperatorCommand implements Callable<Integer> {
     }
     return new ScanSettings(vulnDb, vulnDbRefresh, dataDir, parsed, scanConcurrency,
         layerCacheMib * 1024 * 1024, insecureRegistries, perVulnerabilityMetrics,
-        "vigil/" + VigilVersion.version(), watchNamespaces, analysisCacheSize, analysisRetention);
+        "vigil/" + VigilVersion.version(), watchNamespaces, analysisCacheSize, analysisRetention, null);
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.vigil.image.LayerFactsCache;
 import dev.vigil.image.LayerWalker;
 import dev.vigil.image.checks.ImageChecks;
 import dev.vigil.inventory.InventoryAnalyzer;
+import dev.vigil.inventory.app.LanguagePackages;
 import dev.vigil.registry.ImageReference;
 import dev.vigil.registry.Platform;
 import dev.vigil.registry.RegistryClient;
@@ -86,6 +87,9 @@ public class ScanCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No progress lines on stderr.")
   boolean quiet;
 
+  /** The language-package readers; tests put in their own. */
+  LanguagePackages languagePackages = LanguagePackages.standard();
+
   @Override
   public Integer call() throws Exception {
     // The JDK HTTP client hands every socket read of a blob to the reading thread on its own,
@@ -116,7 +120,7 @@ public class ScanCommand implements Callable<Integer> {
     });
     try {
       LayerFactsCache cache = new LayerFactsCache(new LayerWalker(), 512L * 1024 * 1024);
-      ImageAnalyzer analyzer = new ImageAnalyzer(cache, new InventoryAnalyzer(clock), new ImageChecks(),
+      ImageAnalyzer analyzer = new ImageAnalyzer(cache, new InventoryAnalyzer(clock, languagePackages), new ImageChecks(),
           layerReaders, clock);
       VulnerabilityFeed vulns;
       try {

@@ -63,10 +63,22 @@ final class ScanOutput {
         + (s.scan.vulnerabilityDb == null ? "  [no vulnerability data]" : ""));
     if (!s.vulnerabilities.isEmpty()) {
       out.println();
-      rows(out, List.of("ID", "SEVERITY", "PACKAGE", "INSTALLED", "FIXED", "TITLE"),
-          s.vulnerabilities.stream().map(v -> List.of(v.id, String.valueOf(v.severity), v.packageName,
-              v.installedVersion, v.fixedVersion == null ? "-" : v.fixedVersion,
-              v.title == null ? "" : truncate(v.title, 60))).toList());
+      // TYPE is the language package's ecosystem or "os"; PATH only when a language package is listed.
+      boolean paths = s.vulnerabilities.stream().anyMatch(v -> v.path != null);
+      List<String> header = new java.util.ArrayList<>(
+          List.of("ID", "SEVERITY", "TYPE", "PACKAGE", "INSTALLED", "FIXED", "TITLE"));
+      if (paths) {
+        header.add("PATH");
+      }
+      rows(out, header, s.vulnerabilities.stream().map(v -> {
+        List<String> row = new java.util.ArrayList<>(List.of(v.id, String.valueOf(v.severity),
+            v.ecosystem == null ? "os" : v.ecosystem, v.packageName, v.installedVersion,
+            v.fixedVersion == null ? "-" : v.fixedVersion, v.title == null ? "" : truncate(v.title, 60)));
+        if (paths) {
+          row.add(v.path == null ? "-" : truncateStart(v.path, 80));
+        }
+        return row;
+      }).toList());
       if (Boolean.TRUE.equals(s.truncated)) {
         out.println("(list capped; the counts above are complete)");
       }
@@ -113,6 +125,11 @@ final class ScanOutput {
       }
     }
     out.println(b.toString().stripTrailing());
+  }
+
+  /** Keeps the end of a path, where the file's own name is. */
+  private static String truncateStart(String text, int max) {
+    return text.length() <= max ? text : "..." + text.substring(text.length() - (max - 3));
   }
 
   private static String truncate(String text, int max) {

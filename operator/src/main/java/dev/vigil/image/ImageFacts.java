@@ -29,6 +29,7 @@ public final class ImageFacts implements ImageFiles {
   private final NavigableMap<String, CapturedFile> finalContents;
   private final Map<String, List<CapturedFile>> history;
   private final List<CapturedFile> allCaptured;
+  private final List<EntryReading> finalReadings;
   private final long uncompressedBytes;
 
   private ImageFacts(
@@ -37,7 +38,9 @@ public final class ImageFacts implements ImageFiles {
       NavigableMap<String, CapturedFile> finalContents,
       Map<String, List<CapturedFile>> history,
       List<CapturedFile> allCaptured,
+      List<EntryReading> finalReadings,
       long uncompressedBytes) {
+    this.finalReadings = List.copyOf(finalReadings);
     this.layerDigests = List.copyOf(layerDigests);
     this.view = Collections.unmodifiableNavigableMap(view);
     this.finalContents = Collections.unmodifiableNavigableMap(finalContents);
@@ -65,6 +68,7 @@ public final class ImageFacts implements ImageFiles {
     Map<String, CapturedFile> latestCaptured = new HashMap<>();
     Map<String, List<CapturedFile>> history = new HashMap<>();
     List<CapturedFile> allCaptured = new ArrayList<>();
+    List<EntryReading> allReadings = new ArrayList<>();
     List<String> digests = new ArrayList<>(layers.size());
     long uncompressed = 0;
     long captured = 0;
@@ -113,6 +117,9 @@ public final class ImageFacts implements ImageFiles {
         history.computeIfAbsent(file.path(), p -> new ArrayList<>()).add(stamped);
         latestCaptured.put(file.path(), stamped);
       }
+      for (EntryReading reading : layer.readings()) {
+        allReadings.add(reading.atIndex(index));
+      }
     }
 
     // A captured version is the final content only if the final entry is the one that
@@ -124,10 +131,21 @@ public final class ImageFacts implements ImageFiles {
         finalContents.put(file.path(), file);
       }
     }
+    // Readings follow the same rule: only those of the version of a file that is in the final
+    // view count; a file deleted, hidden by an opaque directory or rewritten later is not there.
+    List<EntryReading> finalReadings = new ArrayList<>();
+    for (EntryReading reading : allReadings) {
+      FileEntry entry = view.get(reading.path());
+      if (entry != null && entry.layerIndex() == reading.layerIndex()) {
+        finalReadings.add(reading);
+      }
+    }
+    finalReadings.sort(
+        java.util.Comparator.comparing(EntryReading::path).thenComparing(EntryReading::reader));
     Map<String, List<CapturedFile>> frozenHistory = new HashMap<>();
     history.forEach((path, versions) -> frozenHistory.put(path, List.copyOf(versions)));
     return new ImageFacts(
-        digests, view, finalContents, frozenHistory, allCaptured, uncompressed);
+        digests, view, finalContents, frozenHistory, allCaptured, finalReadings, uncompressed);
   }
 
   private static FileEntry atIndex(FileEntry entry, int index) {
@@ -205,6 +223,11 @@ public final class ImageFacts implements ImageFiles {
     return allCaptured;
   }
 
+  @Override
+  public List<EntryReading> readings() {
+    return finalReadings;
+  }
+
   /**
    * Where a path really leads in the final view: symbolic links in every segment are
    * followed inside the image root (absolute targets start again at the root, ".." stops at
@@ -215,6 +238,7 @@ public final class ImageFacts implements ImageFiles {
    *     target does not exist, a middle segment is not a directory, or more than {@value
    *     #MAX_SYMLINK_HOPS} links were followed (a loop)
    */
+  @Override
   public Optional<FileEntry> resolveLink(String path) {
     Deque<String> pending = new ArrayDeque<>();
     pushSegments(pending, path);

@@ -16,6 +16,14 @@ public interface ImageFiles {
   /** The entry at a normalised relative path in the final view, following no links. */
   Optional<FileEntry> entry(String path);
 
+  /**
+   * Where a path leads in the final view, symbolic links followed inside the image root; never
+   * a symbolic link. Views that know no links answer the entry itself.
+   */
+  default Optional<FileEntry> resolveLink(String path) {
+    return entry(path).filter(e -> e.type() != FileEntry.Type.SYMLINK);
+  }
+
   /** All entries of the final view. */
   Collection<FileEntry> entries();
 
@@ -37,4 +45,13 @@ public interface ImageFiles {
 
   /** Every captured file in every layer, including ones deleted by a later layer. */
   List<CapturedFile> allCaptured();
+
+  /**
+   * What the {@link EntryReader}s made of the files in the final view, by path then reader:
+   * a reading of a file that a later layer deleted, hid or rewrote is not here. Each keeps the
+   * layer that wrote the file.
+   */
+  default List<EntryReading> readings() {
+    return List.of();
+  }
 }

@@ -3,8 +3,9 @@ package dev.vigil.image;
 import java.util.List;
 
 /**
- * What one layer holds, as metadata plus the few file contents analyzers asked for. A pure
- * function of the blob and the selectors, so it is cached by layer digest and shared between
+ * What one layer holds, as metadata plus the few file contents analyzers asked for and what the
+ * {@link EntryReader}s made of the files they read. A pure function of the blob, the selectors
+ * and the readers, so it is cached by layer digest and shared between
  * images; for that reason the entries and captured files carry {@code layerIndex = -1}: the
  * position of a layer is known only inside an image, and {@link ImageFacts} stamps it.
  */
@@ -23,6 +24,7 @@ public final class LayerFacts {
   private final List<String> whiteouts;
   private final List<String> opaqueDirectories;
   private final List<CapturedFile> captured;
+  private final List<EntryReading> readings;
   private final long tarEntryCount;
   private final long compressedBytes;
   private final long uncompressedBytes;
@@ -41,6 +43,24 @@ public final class LayerFacts {
       long tarEntryCount,
       long compressedBytes,
       long uncompressedBytes) {
+    this(layerDigest, diffId, mediaType, compression, entries, whiteouts, opaqueDirectories,
+        captured, List.of(), tarEntryCount, compressedBytes, uncompressedBytes);
+  }
+
+  LayerFacts(
+      String layerDigest,
+      String diffId,
+      String mediaType,
+      LayerCompression compression,
+      List<FileEntry> entries,
+      List<String> whiteouts,
+      List<String> opaqueDirectories,
+      List<CapturedFile> captured,
+      List<EntryReading> readings,
+      long tarEntryCount,
+      long compressedBytes,
+      long uncompressedBytes) {
+    this.readings = List.copyOf(readings);
     this.layerDigest = layerDigest;
     this.diffId = diffId;
     this.mediaType = mediaType;
@@ -105,6 +125,14 @@ public final class LayerFacts {
     return captured;
   }
 
+  /**
+   * What the readers made of the files they wanted, in archive order; a path written twice
+   * keeps the readings of its last version only.
+   */
+  public List<EntryReading> readings() {
+    return readings;
+  }
+
   /** Tar entries read, whiteouts and directories included, PAX and GNU records excluded. */
   public long tarEntryCount() {
     return tarEntryCount;
@@ -144,6 +172,10 @@ public final class LayerFacts {
     for (CapturedFile file : captured) {
       total += ENTRY_OVERHEAD + stringBytes(file.path()) + file.content().length;
     }
+    for (EntryReading reading : readings) {
+      total += ENTRY_OVERHEAD + stringBytes(reading.path()) + stringBytes(reading.failure())
+          + (reading.result() == null ? 0 : reading.result().retainedBytes());
+    }
     return total;
   }
 
@@ -156,6 +188,6 @@ public final class LayerFacts {
   public String toString() {
     return "LayerFacts[" + layerDigest + ", " + entries.size() + " entries, "
         + whiteouts.size() + " whiteouts, " + opaqueDirectories.size() + " opaque, "
-        + captured.size() + " captured, " + uncompressedBytes + " bytes]";
+        + captured.size() + " captured, " + readings.size() + " read, " + uncompressedBytes + " bytes]";
   }
 }

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Layer facts by layer digest and selector set, so a base layer shared by many images is
+ * Layer facts by layer digest, selector set and reader set, so a base layer shared by many images is
  * downloaded and walked once. Bounded by the facts' {@link LayerFacts#retainedBytes()},
  * least recently used first out. Concurrent requests for the same key share one walk; a
  * failed walk is not remembered, so the next request tries again. Thread-safe.
@@ -67,8 +67,23 @@ public final class LayerFactsCache {
       List<ContentSelector> selectors,
       BlobOpener opener)
       throws LayerException, InterruptedException {
+    return get(layerDigest, mediaType, expectedDiffId, selectors, List.of(), opener);
+  }
+
+  /**
+   * As {@link #get(String, String, String, List, BlobOpener)}, with readers the walk hands
+   * wanted files to; their names and versions are part of the key.
+   */
+  public LayerFacts get(
+      String layerDigest,
+      String mediaType,
+      String expectedDiffId,
+      List<ContentSelector> selectors,
+      List<? extends EntryReader> readers,
+      BlobOpener opener)
+      throws LayerException, InterruptedException {
     Objects.requireNonNull(opener, "opener");
-    String key = key(layerDigest, selectors);
+    String key = key(layerDigest, selectors, readers);
     CompletableFuture<LayerFacts> future;
     boolean walkHere = false;
     synchronized (lock) {
@@ -88,7 +103,8 @@ public final class LayerFactsCache {
       }
     }
     if (walkHere) {
-      return walkAndPublish(key, layerDigest, mediaType, expectedDiffId, selectors, opener, future);
+      return walkAndPublish(
+          key, layerDigest, mediaType, expectedDiffId, selectors, readers, opener, future);
     }
     try {
       return checkedDiffId(future.get(), expectedDiffId);
@@ -113,12 +129,13 @@ public final class LayerFactsCache {
       String mediaType,
       String expectedDiffId,
       List<ContentSelector> selectors,
+      List<? extends EntryReader> readers,
       BlobOpener opener,
       CompletableFuture<LayerFacts> future)
       throws LayerException {
     LayerFacts facts;
     try {
-      facts = openAndWalk(layerDigest, mediaType, expectedDiffId, selectors, opener);
+      facts = openAndWalk(layerDigest, mediaType, expectedDiffId, selectors, readers, opener);
     } catch (LayerException | RuntimeException | Error e) {
       synchronized (lock) {
         walking.remove(key);
@@ -139,6 +156,7 @@ public final class LayerFactsCache {
       String mediaType,
       String expectedDiffId,
       List<ContentSelector> selectors,
+      List<? extends EntryReader> readers,
       BlobOpener opener)
       throws LayerException {
     InputStream blob;
@@ -152,7 +170,7 @@ public final class LayerFactsCache {
           e);
     }
     try {
-      return walker.walk(layerDigest, mediaType, blob, expectedDiffId, selectors);
+      return walker.walk(layerDigest, mediaType, blob, expectedDiffId, selectors, readers);
     } finally {
       try {
         blob.close();
@@ -199,11 +217,29 @@ public final class LayerFactsCache {
 
   /** Layer digest plus the sorted "name:version" of every selector. */
   static String key(String layerDigest, List<ContentSelector> selectors) {
+    return key(layerDigest, selectors, List.of());
+  }
+
+  /**
+   * Layer digest plus the sorted "name:version" of every selector, then of every reader (after
+   * a "|", so a reader never takes a selector's place). Without readers the key is what it was
+   * before readers existed.
+   */
+  static String key(
+      String layerDigest, List<ContentSelector> selectors, List<? extends EntryReader> readers) {
     TreeSet<String> selection = new TreeSet<>();
     for (ContentSelector selector : selectors) {
       selection.add(selector.name() + ":" + selector.version());
     }
-    return layerDigest + " " + String.join(",", selection);
+    String key = layerDigest + " " + String.join(",", selection);
+    if (readers.isEmpty()) {
+      return key;
+    }
+    TreeSet<String> reading = new TreeSet<>();
+    for (EntryReader reader : readers) {
+      reading.add(reader.name() + ":" + reader.version());
+    }
+    return key + "|" + String.join(",", reading);
   }
 
   public long hits() {
@@ -252,8 +288,14 @@ public final class LayerFactsCache {
 
   /** True when facts for this layer and selector set are cached (does not count as a hit). */
   public boolean contains(String layerDigest, List<ContentSelector> selectors) {
+    return contains(layerDigest, selectors, List.of());
+  }
+
+  /** True when facts for this layer, selector set and reader set are cached (not a hit). */
+  public boolean contains(
+      String layerDigest, List<ContentSelector> selectors, List<? extends EntryReader> readers) {
     synchronized (lock) {
-      return cached.containsKey(key(layerDigest, selectors));
+      return cached.containsKey(key(layerDigest, selectors, readers));
     }
   }
 }

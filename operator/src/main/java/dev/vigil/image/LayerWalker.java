@@ -2,10 +2,13 @@ package dev.vigil.image;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.SequenceInputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Streams one layer blob, once, into {@link LayerFacts}: decompresses it, hashes the tar
  * against the diff_id, records every entry's metadata, whiteouts and opaque directories, and
- * keeps the contents the selectors ask for. Nothing is written to disk and only metadata and
- * captured contents stay in memory. Thread-safe: holds no state between walks.
+ * keeps the contents the selectors ask for, and hands the files {@link EntryReader}s want to them
+ * as they stream past. Nothing is written to disk and only metadata, captured contents and the
+ * readers' results stay in memory. Thread-safe: holds no state between walks.
  */
 public final class LayerWalker {
 
@@ -36,6 +40,12 @@ public final class LayerWalker {
   private static final String WHITEOUT_PREFIX = ".wh.";
   private static final String AUFS_META_PREFIX = ".wh..wh.";
   private static final String OPAQUE_MARKER = ".wh..wh..opq";
+
+  /**
+   * A file several readers want is held in memory once, up to this size, and replayed to each;
+   * a larger one streams to the first reader only (the others record why they did not read it).
+   */
+  static final long MULTI_READER_BUFFER_BYTES = 16L * 1024 * 1024;
 
   private final WalkLimits limits;
 
@@ -70,7 +80,26 @@ public final class LayerWalker {
       String expectedDiffId,
       List<ContentSelector> selectors)
       throws LayerException {
+    return walk(layerDigest, mediaType, blob, expectedDiffId, selectors, List.of());
+  }
+
+  /**
+   * Walks one layer, also offering every regular file to the readers that want it.
+   *
+   * @param readers read wanted files while they stream; a reader's own failure on a file is
+   *     recorded in its {@link EntryReading} and the walk goes on
+   * @see #walk(String, String, InputStream, String, List)
+   */
+  public LayerFacts walk(
+      String layerDigest,
+      String mediaType,
+      InputStream blob,
+      String expectedDiffId,
+      List<ContentSelector> selectors,
+      List<? extends EntryReader> readers)
+      throws LayerException {
     Objects.requireNonNull(layerDigest, "layerDigest");
+    Objects.requireNonNull(readers, "readers");
     Objects.requireNonNull(blob, "blob");
     Objects.requireNonNull(selectors, "selectors");
     String expected = expectedDiffId == null ? "" : expectedDiffId.toLowerCase(Locale.ROOT);
@@ -102,7 +131,7 @@ public final class LayerWalker {
       // two cores per layer, like curl | gzip -dc | tar -t.
       try (TarSide tar =
           new TarSide(new ReadAheadStream(decompressed, "vigil-read " + shortDigest(layerDigest)))) {
-        Walk walk = new Walk(layerDigest, mediaType, selectors);
+        Walk walk = new Walk(layerDigest, mediaType, selectors, readers);
         // No buffer in between: the read-ahead chunks already are one.
         walk.readAll(new CheckedTarInputStream(tar, limits, layerDigest, mediaType));
         tar.drain();
@@ -210,17 +239,22 @@ public final class LayerWalker {
     private final String layerDigest;
     private final String mediaType;
     private final List<ContentSelector> selectors;
+    private final List<? extends EntryReader> readers;
     private final LinkedHashMap<String, FileEntry> entries = new LinkedHashMap<>();
+    private final LinkedHashMap<String, List<EntryReading>> readings = new LinkedHashMap<>();
+    private final java.util.Set<String> failedWants = new java.util.HashSet<>();
     private final List<String> whiteouts = new ArrayList<>();
     private final List<String> opaqueDirectories = new ArrayList<>();
     private final LinkedHashMap<String, CapturedFile> captured = new LinkedHashMap<>();
     private long tarEntries;
     private long capturedBytes;
 
-    Walk(String layerDigest, String mediaType, List<ContentSelector> selectors) {
+    Walk(String layerDigest, String mediaType, List<ContentSelector> selectors,
+        List<? extends EntryReader> readers) {
       this.layerDigest = layerDigest;
       this.mediaType = mediaType;
       this.selectors = selectors;
+      this.readers = readers;
     }
 
     void readAll(CheckedTarInputStream tar) throws IOException, LayerException {
@@ -289,19 +323,137 @@ public final class LayerWalker {
       entries.remove(path);
       entries.put(path, fileEntry);
       captured.remove(path);
+      readings.remove(path);
       if (type == FileEntry.Type.FILE) {
-        captureFile(tar, path, size);
+        readFile(tar, path, fileEntry.mode(), size);
       } else if (type == FileEntry.Type.HARDLINK) {
         captureHardLink(path, linkTarget);
       }
     }
 
-    private void captureFile(InputStream content, String path, long size)
+    /**
+     * Captures what the selectors want and hands the file to the readers that want it, reading
+     * the content once: a captured prefix is replayed to the readers before the rest streams on.
+     */
+    private void readFile(InputStream content, String path, int mode, long size)
         throws IOException, LayerException {
       long cap = captureCap(path);
-      if (cap < 0) {
+      List<EntryReader> wanting = readersWanting(path, mode, size);
+      CapturedFile file = cap < 0 ? null : captureFile(content, path, size, cap);
+      if (wanting.isEmpty()) {
         return;
       }
+      byte[] prefix = file == null ? new byte[0] : file.content();
+      boolean whole = file != null && !file.truncated();
+      if (wanting.size() == 1) {
+        InputStream in = whole ? new ByteArrayInputStream(prefix)
+            : prefix.length == 0 ? content
+            : prefixed(prefix, content);
+        runReader(wanting.get(0), path, in, size);
+        return;
+      }
+      if (whole || size <= MULTI_READER_BUFFER_BYTES) {
+        byte[] bytes = whole ? prefix : readRest(content, path, prefix, size);
+        for (EntryReader reader : wanting) {
+          runReader(reader, path, new ByteArrayInputStream(bytes), size);
+        }
+        return;
+      }
+      runReader(wanting.get(0), path,
+          prefix.length == 0 ? content : prefixed(prefix, content),
+          size);
+      for (EntryReader other : wanting.subList(1, wanting.size())) {
+        addReading(new EntryReading(other.name(), path, layerDigest, -1, null,
+            "not read: " + wanting.get(0).name() + " read this file of " + size
+                + " bytes as it streamed, and a second read needs it held in memory, which only"
+                + " files up to " + MULTI_READER_BUFFER_BYTES + " bytes are"));
+      }
+    }
+
+    /**
+     * The captured prefix, then the rest of the entry. SequenceInputStream closes each stream it
+     * finishes, and the tar's must stay open for the next entries.
+     */
+    private static InputStream prefixed(byte[] prefix, InputStream rest) {
+      InputStream unclosable = new FilterInputStream(rest) {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          return in.read(b, off, len);
+        }
+
+        @Override
+        public void close() {
+          // the tar stream goes on with the next entry
+        }
+      };
+      return new SequenceInputStream(new ByteArrayInputStream(prefix), unclosable);
+    }
+
+    private List<EntryReader> readersWanting(String path, int mode, long size) {
+      List<EntryReader> wanting = List.of();
+      for (EntryReader reader : readers) {
+        boolean wants;
+        try {
+          wants = reader.wants(path, mode, size);
+        } catch (RuntimeException e) {
+          // Once per reader and layer: a reader failing on every path must not flood the facts.
+          if (failedWants.add(reader.name())) {
+            addReading(new EntryReading(reader.name(), path, layerDigest, -1, null,
+                "wants() failed (further failures in this layer not recorded): " + e));
+          }
+          continue;
+        }
+        if (wants) {
+          if (wanting.isEmpty()) {
+            wanting = new ArrayList<>(2);
+          }
+          wanting.add(reader);
+        }
+      }
+      return wanting;
+    }
+
+    private byte[] readRest(InputStream content, String path, byte[] prefix, long size)
+        throws IOException, LayerException {
+      byte[] bytes = Arrays.copyOf(prefix, (int) size);
+      int got = content.readNBytes(bytes, prefix.length, bytes.length - prefix.length);
+      if (prefix.length + got != bytes.length) {
+        throw new LayerException(
+            LayerException.Reason.TRUNCATED,
+            layerDigest,
+            "tar archive ends inside the content of " + path);
+      }
+      return bytes;
+    }
+
+    /**
+     * Runs one reader over one file. A failure of the layer's own stream ends the walk as it
+     * would without readers; anything the reader itself throws, or a reader swallowing a failure
+     * of the stream, is told apart by the guard around the stream.
+     */
+    private void runReader(EntryReader reader, String path, InputStream in, long size)
+        throws IOException {
+      GuardedEntryStream guarded = new GuardedEntryStream(in);
+      EntryReader.Result result;
+      try {
+        result = reader.read(path, guarded, size);
+      } catch (IOException | RuntimeException | StackOverflowError e) {
+        guarded.rethrowStreamFailure();
+        addReading(new EntryReading(reader.name(), path, layerDigest, -1, null, e.toString()));
+        return;
+      }
+      guarded.rethrowStreamFailure();
+      if (result != null) {
+        addReading(new EntryReading(reader.name(), path, layerDigest, -1, result, null));
+      }
+    }
+
+    private void addReading(EntryReading reading) {
+      readings.computeIfAbsent(reading.path(), p -> new ArrayList<>(1)).add(reading);
+    }
+
+    private CapturedFile captureFile(InputStream content, String path, long size, long cap)
+        throws IOException, LayerException {
       int keep = (int) Math.min(size, cap);
       byte[] bytes = content.readNBytes(keep);
       if (bytes.length != keep) {
@@ -310,7 +462,9 @@ public final class LayerWalker {
             layerDigest,
             "tar archive ends inside the content of " + path);
       }
-      keepCaptured(new CapturedFile(path, layerDigest, -1, bytes, size > cap));
+      CapturedFile file = new CapturedFile(path, layerDigest, -1, bytes, size > cap);
+      keepCaptured(file);
+      return file;
     }
 
     /**
@@ -389,9 +543,69 @@ public final class LayerWalker {
           whiteouts,
           opaqueDirectories,
           new ArrayList<>(captured.values()),
+          readings.values().stream().flatMap(List::stream).toList(),
           tarEntries,
           compressedBytes,
           uncompressedBytes);
+    }
+  }
+
+  /**
+   * The entry's stream as a reader sees it: closing does nothing (the tar goes on), and a failure
+   * of the underlying stream is remembered, so that it ends the walk even when the reader caught
+   * it and reported the file as malformed.
+   */
+  private static final class GuardedEntryStream extends FilterInputStream {
+    private IOException streamFailure;
+
+    GuardedEntryStream(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException e) {
+        streamFailure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return in.read(b, off, len);
+      } catch (IOException e) {
+        streamFailure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      try {
+        return in.skip(n);
+      } catch (IOException e) {
+        streamFailure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
+
+    @Override
+    public void close() {
+      // the layer's stream stays open for the next entries
+    }
+
+    void rethrowStreamFailure() throws IOException {
+      if (streamFailure != null) {
+        throw streamFailure;
+      }
     }
   }
 

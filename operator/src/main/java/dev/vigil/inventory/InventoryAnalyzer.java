@@ -2,7 +2,9 @@ package dev.vigil.inventory;
 
 import dev.vigil.image.CapturedFile;
 import dev.vigil.image.ContentSelector;
+import dev.vigil.image.EntryReader;
 import dev.vigil.image.ImageFiles;
+import dev.vigil.inventory.app.LanguagePackages;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -24,6 +26,10 @@ import java.util.function.Function;
  * replaces the lower one by construction. Anything that cannot be read (corrupt, unsupported or
  * over the capture limit) becomes a problem sentence starting with the file's path; the rest of the
  * inventory is still returned.
+ *
+ * <p>Language packages come from the {@link LanguagePackages} readers, which the layer walk runs
+ * over the files they want ({@link #entryReaders()}); {@link LanguageInventory} keeps those of
+ * the final view that the OS package manager does not own.
  */
 public final class InventoryAnalyzer {
 
@@ -92,19 +98,35 @@ public final class InventoryAnalyzer {
           path -> OsDetector.RELEASE_FILES.contains(path),
           RELEASE_FILE_CAP_BYTES);
 
-  /** Both selectors this analyzer needs the layer walker to honour. */
-  public static final List<ContentSelector> SELECTORS = List.of(SELECTOR, RELEASE_SELECTOR);
+  /**
+   * Every selector this analyzer needs the layer walker to honour: databases, release files and
+   * the dpkg file lists that tell OS-owned files ({@link OsOwnedFiles}).
+   */
+  public static final List<ContentSelector> SELECTORS =
+      List.of(SELECTOR, RELEASE_SELECTOR, OsOwnedFiles.SELECTOR);
 
   private final Clock clock;
+  private final LanguagePackages languages;
 
-  /** Evaluates end of life against the system clock (UTC). */
+  /** Evaluates end of life against the system clock (UTC), with the standard readers. */
   public InventoryAnalyzer() {
     this(Clock.systemUTC());
   }
 
-  /** Evaluates end of life against {@code clock}. */
+  /** Evaluates end of life against {@code clock}, with the standard language readers. */
   public InventoryAnalyzer(Clock clock) {
+    this(clock, LanguagePackages.standard());
+  }
+
+  /** Evaluates end of life against {@code clock} and reads language packages with these readers. */
+  public InventoryAnalyzer(Clock clock, LanguagePackages languages) {
     this.clock = clock;
+    this.languages = languages;
+  }
+
+  /** The readers the layer walk must run for {@link #analyze} to find language packages. */
+  public List<EntryReader> entryReaders() {
+    return languages.entryReaders();
   }
 
   /** True for the paths {@link #SELECTOR} keeps. */
@@ -154,8 +176,10 @@ public final class InventoryAnalyzer {
           .content(RPM_CONTAINER_MANIFEST)
           .ifPresent(f -> packages.addAll(read(files, f, RpmContainerManifest::parse, problems)));
     }
+    List<ApplicationPackage> applications =
+        LanguageInventory.collect(files, languages, rpmDatabase.orElse(null), problems);
 
-    return new Inventory(os, List.copyOf(packages), List.copyOf(problems));
+    return new Inventory(os, List.copyOf(packages), applications, List.copyOf(problems));
   }
 
   private OsInfo detectOs(ImageFiles files, List<String> problems) {

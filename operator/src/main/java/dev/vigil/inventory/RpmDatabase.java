@@ -56,6 +56,36 @@ public final class RpmDatabase {
     return new ParsedPackages(packages, problems);
   }
 
+  /**
+   * The absolute paths of every file the database's packages install, for telling OS-owned
+   * files from others. A header whose file list cannot be read adds a problem and no paths.
+   */
+  public static List<String> filePaths(byte[] content, List<String> problems) {
+    List<byte[]> blobs;
+    try {
+      if (RpmSqlite.looksLike(content)) {
+        blobs = RpmSqlite.headerBlobs(content);
+      } else if (RpmNdb.looksLike(content)) {
+        blobs = RpmNdb.headerBlobs(content);
+      } else if (RpmBerkeleyDb.looksLike(content)) {
+        blobs = RpmBerkeleyDb.headerBlobs(content);
+      } else {
+        return List.of();
+      }
+    } catch (MalformedDatabaseException | UncheckedIOException e) {
+      return List.of();
+    }
+    List<String> paths = new ArrayList<>();
+    for (int i = 0; i < blobs.size(); i++) {
+      try {
+        paths.addAll(RpmHeader.filePaths(blobs.get(i)));
+      } catch (MalformedDatabaseException e) {
+        problems.add("header " + (i + 1) + ": file list unreadable: " + e.getMessage());
+      }
+    }
+    return paths;
+  }
+
   private static InstalledPackage toPackage(RpmHeader header, List<String> problems) {
     String epochPrefix = header.epoch() == null || header.epoch() == 0 ? "" : header.epoch() + ":";
     String version = epochPrefix + header.version() + "-" + header.release();

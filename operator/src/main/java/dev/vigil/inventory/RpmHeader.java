@@ -2,7 +2,9 @@ package dev.vigil.inventory;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,6 +33,10 @@ public record RpmHeader(
   static final int TAG_EPOCH = 1003;
   static final int TAG_ARCH = 1022;
   static final int TAG_SOURCERPM = 1044;
+  static final int TAG_OLDFILENAMES = 1027;
+  static final int TAG_DIRINDEXES = 1116;
+  static final int TAG_BASENAMES = 1117;
+  static final int TAG_DIRNAMES = 1118;
 
   private static final int TYPE_INT32 = 4;
   private static final int TYPE_STRING = 6;
@@ -100,6 +106,59 @@ public record RpmHeader(
         name, version, release, fields.int32(TAG_EPOCH), fields.string(TAG_ARCH), sourceRpm);
   }
 
+  /**
+   * The absolute paths of the files (and directories) one header installs: DIRNAMES indexed by
+   * DIRINDEXES joined with BASENAMES, or the OLDFILENAMES of rpm before 4.0. Empty for a header
+   * without files.
+   *
+   * @throws MalformedDatabaseException when the blob or its file tags are inconsistent
+   */
+  public static List<String> filePaths(byte[] blob) {
+    Fields fields = fields(blob);
+    List<String> basenames = fields.strings(TAG_BASENAMES);
+    if (basenames.isEmpty()) {
+      return fields.strings(TAG_OLDFILENAMES);
+    }
+    List<String> dirnames = fields.strings(TAG_DIRNAMES);
+    long[] dirIndexes = fields.int32s(TAG_DIRINDEXES);
+    if (dirIndexes.length != basenames.size()) {
+      throw new MalformedDatabaseException(
+          "rpm header has " + basenames.size() + " BASENAMES but " + dirIndexes.length
+              + " DIRINDEXES");
+    }
+    List<String> paths = new ArrayList<>(basenames.size());
+    for (int i = 0; i < basenames.size(); i++) {
+      long dir = dirIndexes[i];
+      if (dir < 0 || dir >= dirnames.size()) {
+        throw new MalformedDatabaseException(
+            "rpm header DIRINDEXES entry " + dir + " is outside its " + dirnames.size()
+                + " DIRNAMES");
+      }
+      paths.add(dirnames.get((int) dir) + basenames.get(i));
+    }
+    return paths;
+  }
+
+  private static Fields fields(byte[] blob) {
+    if (blob.length < 8) {
+      throw new MalformedDatabaseException(
+          "rpm header of " + blob.length + " bytes is shorter than its 8-byte preamble");
+    }
+    ByteBuffer buf = ByteBuffer.wrap(blob);
+    long il = Integer.toUnsignedLong(buf.getInt(0));
+    long dl = Integer.toUnsignedLong(buf.getInt(4));
+    if (il < 1 || il > MAX_INDEX_ENTRIES || dl > MAX_DATA_BYTES
+        || 8 + il * ENTRY_SIZE + dl > blob.length) {
+      throw new MalformedDatabaseException("rpm header index or data length is out of range");
+    }
+    Map<Integer, Integer> lastEntryForTag = new HashMap<>();
+    for (int i = 0; i < il; i++) {
+      lastEntryForTag.put(buf.getInt(8 + i * ENTRY_SIZE), i);
+    }
+    int dataStart = (int) (8 + il * ENTRY_SIZE);
+    return new Fields(buf, dataStart, (int) (dataStart + dl), lastEntryForTag);
+  }
+
   /** Typed access to the index entries of one header. */
   private record Fields(
       ByteBuffer buf, int dataStart, int dataEnd, Map<Integer, Integer> lastEntryForTag) {
@@ -140,6 +199,60 @@ public record RpmHeader(
         throw new MalformedDatabaseException("rpm header tag " + tag + " runs past the data store");
       }
       return Integer.toUnsignedLong(buf.getInt(start));
+    }
+
+    /** A string array (every element), empty when the tag is absent. */
+    List<String> strings(int tag) {
+      Integer index = lastEntryForTag.get(tag);
+      if (index == null) {
+        return List.of();
+      }
+      int type = buf.getInt(8 + index * ENTRY_SIZE + 4);
+      long count = Integer.toUnsignedLong(buf.getInt(8 + index * ENTRY_SIZE + 12));
+      if (type != TYPE_STRING_ARRAY && type != TYPE_STRING) {
+        throw new MalformedDatabaseException(
+            "rpm header tag " + tag + " has type " + type + ", expected a string array");
+      }
+      if (count > dataEnd - dataStart) {
+        throw new MalformedDatabaseException(
+            "rpm header tag " + tag + " counts " + count + " strings in a smaller data store");
+      }
+      List<String> out = new ArrayList<>((int) count);
+      int start = dataStart + offset(tag, index);
+      for (long n = 0; n < count; n++) {
+        int end = start;
+        while (end < dataEnd && buf.get(end) != 0) {
+          end++;
+        }
+        if (end >= dataEnd) {
+          throw new MalformedDatabaseException(
+              "rpm header tag " + tag + " string " + n + " is not terminated inside the data store");
+        }
+        out.add(new String(buf.array(), start, end - start, StandardCharsets.UTF_8));
+        start = end + 1;
+      }
+      return out;
+    }
+
+    /** An int32 array, empty when the tag is absent. */
+    long[] int32s(int tag) {
+      Integer index = lastEntryForTag.get(tag);
+      if (index == null) {
+        return new long[0];
+      }
+      int type = buf.getInt(8 + index * ENTRY_SIZE + 4);
+      long count = Integer.toUnsignedLong(buf.getInt(8 + index * ENTRY_SIZE + 12));
+      int start = dataStart + offset(tag, index);
+      if (type != TYPE_INT32 || start + count * 4 > dataEnd) {
+        throw new MalformedDatabaseException(
+            "rpm header tag " + tag + " has type " + type + " count " + count
+                + ", expected int32s inside the data store");
+      }
+      long[] out = new long[(int) count];
+      for (int i = 0; i < count; i++) {
+        out[i] = Integer.toUnsignedLong(buf.getInt(start + 4 * i));
+      }
+      return out;
     }
 
     private int offset(int tag, int index) {

@@ -38,11 +38,17 @@ final class CandidateAssessor {
     return new CandidateAssessment(signature, fixed.size(), (int) added, identical);
   }
 
-  /** Each vulnerability (per package) and image finding (per evidence) with its severity. */
+  /**
+   * Each vulnerability (per package) and image finding (per evidence) with its severity. A
+   * language package counts by ecosystem and name, not path: a rebuilt image may move or rename
+   * the file (app-1.2.jar to app-1.3.jar) without the vulnerability being new.
+   */
   private static Map<String, Severity> issues(ScanService.Result result) {
     Map<String, Severity> out = new TreeMap<>();
     for (VulnerabilityMatch v : result.vulnerabilities()) {
-      out.put("vuln|" + v.id() + "|" + v.packageName(), v.severity());
+      String key = v.ecosystem() == null ? "vuln|" + v.id() + "|" + v.packageName()
+          : "vuln|" + v.id() + "|" + v.ecosystem() + "|" + v.packageName();
+      out.merge(key, v.severity(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
     }
     for (Finding f : result.analysis().findings()) {
       // Evidence names the layer a file is in; a rebuilt layer gets a new digest although the

@@ -75,7 +75,8 @@ final class ScanLoop implements AutoCloseable {
     layerReaders = Executors.newFixedThreadPool(Math.max(2, scan.concurrency()), named("vigil-layer"));
     timers = Executors.newScheduledThreadPool(1, named("vigil-timer"));
     ImageAnalyzer analyzer = new ImageAnalyzer(new LayerFactsCache(new LayerWalker(), scan.layerCacheBytes()),
-        new InventoryAnalyzer(settings.clock()), new ImageChecks(), layerReaders, settings.clock());
+        new InventoryAnalyzer(settings.clock(), scan.languagePackages()), new ImageChecks(), layerReaders,
+        settings.clock());
     CachingSignatureVerifier signatures = new CachingSignatureVerifier(
         new ImageSignatureVerifier(new RegistrySignatureStore(registryClient),
             new TrustedRoots(scan.dataDir().resolve("sigstore-tuf"), Duration.ofDays(1)), settings.clock()),

@@ -1,5 +1,6 @@
 package dev.vigil.operator;
 
+import dev.vigil.inventory.app.LanguagePackages;
 import dev.vigil.registry.Platform;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.Set;
  * @param watchNamespaces namespaces whose workloads are watched; empty = every namespace
  * @param analysisCacheSize image analyses kept in memory in front of the stored ImageAnalyses
  * @param analysisRetention how long a stored ImageAnalysis no report refers to is kept
+ * @param languagePackages the language-package readers scans run (null: the standard ones)
  */
 public record ScanSettings(
     String vulnDb,
@@ -33,7 +35,8 @@ public record ScanSettings(
     String scanner,
     Set<String> watchNamespaces,
     int analysisCacheSize,
-    Duration analysisRetention) {
+    Duration analysisRetention,
+    LanguagePackages languagePackages) {
 
   /** Analyses kept in memory unless configured. */
   public static final int DEFAULT_ANALYSIS_CACHE_SIZE = 2_000;
@@ -49,19 +52,29 @@ public record ScanSettings(
     if (analysisRetention == null || analysisRetention.isNegative() || analysisRetention.isZero()) {
       throw new IllegalArgumentException("analysisRetention must be positive, got " + analysisRetention);
     }
+    languagePackages = languagePackages == null ? LanguagePackages.standard() : languagePackages;
   }
 
-  /** Settings with the default analysis cache size and retention. */
+  /** Settings with the default analysis cache size and retention and the standard readers. */
   public ScanSettings(String vulnDb, Duration vulnDbRefresh, Path dataDir, Platform platform, int concurrency,
       long layerCacheBytes, Set<String> insecureRegistries, boolean perVulnerabilityMetrics, String scanner,
       Set<String> watchNamespaces) {
     this(vulnDb, vulnDbRefresh, dataDir, platform, concurrency, layerCacheBytes, insecureRegistries,
-        perVulnerabilityMetrics, scanner, watchNamespaces, DEFAULT_ANALYSIS_CACHE_SIZE, DEFAULT_ANALYSIS_RETENTION);
+        perVulnerabilityMetrics, scanner, watchNamespaces, DEFAULT_ANALYSIS_CACHE_SIZE, DEFAULT_ANALYSIS_RETENTION,
+        null);
   }
 
   /** These settings with another in-memory analysis cache size and stored-analysis retention. */
   public ScanSettings withAnalyses(int cacheSize, Duration retention) {
     return new ScanSettings(vulnDb, vulnDbRefresh, dataDir, platform, concurrency, layerCacheBytes,
-        insecureRegistries, perVulnerabilityMetrics, scanner, watchNamespaces, cacheSize, retention);
+        insecureRegistries, perVulnerabilityMetrics, scanner, watchNamespaces, cacheSize, retention,
+        languagePackages);
+  }
+
+  /** These settings with other language-package readers. */
+  public ScanSettings withLanguagePackages(LanguagePackages readers) {
+    return new ScanSettings(vulnDb, vulnDbRefresh, dataDir, platform, concurrency, layerCacheBytes,
+        insecureRegistries, perVulnerabilityMetrics, scanner, watchNamespaces, analysisCacheSize,
+        analysisRetention, readers);
   }
 }

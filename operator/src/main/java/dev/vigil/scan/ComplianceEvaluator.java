@@ -5,6 +5,7 @@ import dev.vigil.api.ImagePolicySpec;
 import dev.vigil.api.ImageReportStatus.SignatureInfo;
 import dev.vigil.api.Severity;
 import dev.vigil.api.SeverityThreshold;
+import dev.vigil.vulndb.LanguageEcosystems;
 import dev.vigil.vulndb.VulnerabilityMatch;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -94,6 +95,35 @@ public final class ComplianceEvaluator {
     }
   }
 
+  /**
+   * Whether an ignore entry's package names the match's package: the OS binary or source name
+   * exactly; for a language package its name, alone or as "ECOSYSTEM/name", compared as the
+   * ecosystem compares names (PyPI's {@code Flask_SQLAlchemy} is {@code flask-sqlalchemy}).
+   */
+  static boolean namesPackage(String named, VulnerabilityMatch match) {
+    if (named == null) {
+      return false;
+    }
+    if (match.ecosystem() == null) {
+      return named.equals(match.packageName()) || named.equals(match.sourcePackage());
+    }
+    String name = named;
+    String prefix = match.ecosystem() + "/";
+    if (named.startsWith(prefix)) {
+      name = named.substring(prefix.length());
+    } else {
+      int slash = named.indexOf('/');
+      if (slash > 0 && LanguageEcosystems.isLanguageEcosystem(named.substring(0, slash))) {
+        return false; // another ecosystem's package of that name
+      }
+    }
+    if (name.isBlank()) {
+      return false;
+    }
+    return LanguageEcosystems.normaliseName(match.ecosystem(), name)
+        .equals(LanguageEcosystems.normaliseName(match.ecosystem(), match.packageName()));
+  }
+
   /** True when the policy does not count this vulnerability. */
   static boolean ignored(VulnerabilityMatch match, ImagePolicySpec.Vulnerabilities v, LocalDate today) {
     if (Boolean.TRUE.equals(v.ignoreUnfixed) && !match.fixable()) {
@@ -108,7 +138,7 @@ public final class ComplianceEvaluator {
       }
       boolean idMatches = rule.id.equals(match.id()) || match.aliases().contains(rule.id);
       boolean packageMatches = rule.packages == null || rule.packages.isEmpty()
-          || rule.packages.contains(match.packageName()) || rule.packages.contains(match.sourcePackage());
+          || rule.packages.stream().anyMatch(named -> namesPackage(named, match));
       boolean inForce = rule.expires == null || today.isBefore(expiry(rule.expires));
       if (idMatches && packageMatches && inForce) {
         return true;

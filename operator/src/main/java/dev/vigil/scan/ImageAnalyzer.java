@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads one image from its registry the way a runtime would (manifest, config, layers),
- * streaming each layer once through the layer cache, and runs the image checks and the
- * package inventory over the result.
+ * streaming each layer once through the layer cache (with the inventory's language-package
+ * readers reading the files they want on the way), and runs the image checks and the package
+ * inventory over the result.
  */
 public final class ImageAnalyzer {
 
@@ -140,14 +141,14 @@ public final class ImageAnalyzer {
     for (int index : largestFirst) {
       Descriptor blob = blobs.get(index);
       pending.set(index, layerReaders.submit(() -> {
-        boolean cached = layers.contains(blob.digest(), SELECTORS);
+        boolean cached = layers.contains(blob.digest(), SELECTORS, inventory.entryReaders());
         if (cached) {
           fromCache.incrementAndGet();
         } else {
           progress.layerStarted(index, blobs.size(), blob.digest(), blob.size());
         }
         LayerFacts f = layers.get(blob.digest(), blob.mediaType(), diffIds.get(index), SELECTORS,
-            () -> source.openBlob(repository, blob));
+            inventory.entryReaders(), () -> source.openBlob(repository, blob));
         progress.layerDone(index, blobs.size(), blob.digest(), cached);
         return f;
       }));

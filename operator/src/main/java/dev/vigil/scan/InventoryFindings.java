@@ -6,8 +6,8 @@ import dev.vigil.inventory.Inventory;
 import java.util.List;
 
 /**
- * Package databases that could not be read are a finding, never silence: without them the
- * image's vulnerabilities are unknown, which is not the same as none.
+ * Package databases and language-package evidence that could not be read are a finding, never
+ * silence: without them the image's vulnerabilities are unknown, which is not the same as none.
  */
 public final class InventoryFindings {
 
@@ -20,9 +20,11 @@ public final class InventoryFindings {
       return List.of();
     }
     return List.of(new Finding(ID, Finding.Category.Image, Severity.Medium,
-        "package database could not be read; vulnerabilities in those packages are unknown",
+        "package database or package evidence could not be read; vulnerabilities in those packages"
+            + " are unknown",
         inventory.problems().stream().limit(50).toList(),
-        "Rebuild on a base whose package database Vigil reads (dpkg, apk, rpm SQLite/BerkeleyDB/ndb),"
-            + " or report the file so support can be added."));
+        "Rebuild on a base whose package database Vigil reads (dpkg, apk, rpm SQLite/BerkeleyDB/ndb);"
+            + " for a language package file named in the evidence, check that it is intact, or report"
+            + " the file so support can be added."));
   }
 }

@@ -30,10 +30,23 @@ public final class ReportStatusBuilder {
   /** Default cap on listed vulnerabilities; keeps a report far below the 1.5 MB object limit. */
   public static final int DEFAULT_MAX_VULNERABILITIES = 200;
 
+  /**
+   * Most severe first, so that the capped list keeps them; ecosystem and path last, so that
+   * copies of a language package at several paths are listed in a stable order (OS packages,
+   * which have neither, first).
+   */
   private static final Comparator<VulnerabilityMatch> ORDER =
       Comparator.comparing(VulnerabilityMatch::severity)
           .thenComparing(VulnerabilityMatch::id)
-          .thenComparing(VulnerabilityMatch::packageName);
+          .thenComparing(VulnerabilityMatch::packageName)
+          .thenComparing(VulnerabilityMatch::ecosystem, Comparator.nullsFirst(Comparator.naturalOrder()))
+          .thenComparing(VulnerabilityMatch::path, Comparator.nullsFirst(Comparator.naturalOrder()));
+
+  /**
+   * Longest path written into a report: nested archive paths can grow long, and the report must
+   * stay far below the API server's object size limit however many are listed.
+   */
+  static final int MAX_PATH_LENGTH = 1024;
 
   private final String scanner;
   private final int maxVulnerabilities;
@@ -176,6 +189,9 @@ public final class ReportStatusBuilder {
     v.title = m.title();
     v.layer = m.layerDigest();
     v.link = m.link();
+    v.ecosystem = m.ecosystem();
+    v.path = m.path() == null || m.path().length() <= MAX_PATH_LENGTH ? m.path()
+        : m.path().substring(0, MAX_PATH_LENGTH - 3) + "...";
     return v;
   }
 

@@ -185,7 +185,7 @@ class ScanCommandTest {
   void tableAndSarifOutputsNameTheFindings() throws Exception {
     Run table = scan("--vulndb", OSV.toString(), app.reference().toString());
     assertTrue(table.out().contains("OS         ubuntu 22.04"), table.out());
-    assertTrue(table.out().contains("CVE-2023-32001  Unknown   libcurl4  7.81.0-1ubuntu1.10  7.81.0-1ubuntu1.11"),
+    assertTrue(table.out().contains("CVE-2023-32001  Unknown   os    libcurl4  7.81.0-1ubuntu1.10  7.81.0-1ubuntu1.11"),
         table.out());
     assertTrue(table.out().contains("VIG-IMG-009"), table.out());
 

@@ -1,0 +1,124 @@
+package dev.vigil.operator;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.vigil.api.ImagePolicy;
+import dev.vigil.api.ImageReport;
+import dev.vigil.api.ImageReportStatus;
+import dev.vigil.api.ScanSchedule;
+import dev.vigil.api.ScanScheduleSpec;
+import dev.vigil.api.SeverityThreshold;
+import dev.vigil.testsupport.KubeApi;
+import dev.vigil.testsupport.LocalRegistry;
+import dev.vigil.testsupport.OperatorInstall;
+import dev.vigil.testsupport.PushedImage;
+import dev.vigil.testsupport.RunningOperator;
+import dev.vigil.testsupport.TestImages;
+import dev.vigil.testsupport.TestLanguageReaders;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator, as the read-only install's ServiceAccount on the real API server, scans a
+ * workload whose image (built here, in the local registry) holds a vulnerable npm package, and
+ * writes an ImageReport that lists it with its ecosystem, path and layer, counts it, and judges
+ * it by the workload's policy.
+ */
+class LanguagePackageClusterScanTest {
+
+  static final Path OSV = Path.of("src/test/resources/appseam/osv").toAbsolutePath();
+  static KubeApi api;
+  static KubernetesClient admin;
+  static LocalRegistry registry;
+  static RunningOperator operator;
+  static PushedImage image;
+  static String appNs;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    api = KubeApi.shared().withCrds();
+    ClusterFixture cluster = new ClusterFixture(api);
+    admin = api.admin();
+    registry = LocalRegistry.start();
+    image = registry.pusher().push("team/node-web", "2.0", TestImages.image()
+        .layer(l -> l
+            .file("app/node_modules/lodash/package.json", "{\"name\":\"lodash\",\"version\":\"4.17.20\"}")
+            .file("app/node_modules/lodash-es/package.json", "{\"name\":\"lodash-es\",\"version\":\"4.17.21\"}"))
+        .layer(l -> l.file("app/server.js", "require('lodash')\n"))
+        .build());
+
+    String opNs = cluster.namespace("vigil-lang-scan", Map.of());
+    Map<String, String> scanned = Map.of("vigil.dev/scan", opNs);
+    appNs = cluster.namespace("node-team", scanned);
+    OperatorInstall install = OperatorInstall.apply(api, opNs, OperatorInstall.Overlay.DEFAULT);
+    cluster.deploymentWithPod(appNs, "web",
+        ClusterFixture.podSpec("web", image.reference().toString(), null),
+        Map.of("web", ClusterFixture.imageId(registry.host() + "/team/node-web", image.digest())));
+
+    ImagePolicy policy = ClusterFixture.policy(appNs, "team");
+    policy.getSpec().vulnerabilities.failOn = SeverityThreshold.High;
+    admin.resource(policy).create();
+    ScanSchedule schedule = new ScanSchedule();
+    schedule.setMetadata(new ObjectMetaBuilder().withName("every-2s").withNamespace(opNs).build());
+    schedule.setSpec(new ScanScheduleSpec());
+    schedule.getSpec().interval = "2s";
+    schedule.getSpec().namespaceSelector = new LabelSelectorBuilder().withMatchLabels(scanned).build();
+    admin.resource(schedule).create();
+
+    operator = RunningOperator.in(install)
+        .scan(RunningOperator.scanSettings(OSV.toString(), Set.of(appNs))
+            .withLanguagePackages(TestLanguageReaders.npm()))
+        .start();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    try {
+      if (operator != null) {
+        operator.close();
+      }
+    } finally {
+      registry.close();
+    }
+  }
+
+  @Test
+  void theReportListsTheNpmVulnerabilityWithEcosystemPathAndLayerAndThePolicyCountsIt() {
+    await().atMost(Duration.ofSeconds(120)).until(() -> {
+      ImageReport r = admin.resources(ImageReport.class).inNamespace(appNs).withName("deployment-web-web").get();
+      return r != null && r.getStatus() != null && r.getStatus().compliance != null
+          && !r.getStatus().compliance.policies.isEmpty();
+    });
+    ImageReportStatus status =
+        admin.resources(ImageReport.class).inNamespace(appNs).withName("deployment-web-web").get().getStatus();
+
+    assertEquals(image.digest(), status.image.digest);
+    assertNull(status.image.os, "no OS in the image");
+    assertEquals(1, status.vulnerabilities.size(), "lodash-es 4.17.21 is fixed");
+    ImageReportStatus.Vulnerability v = status.vulnerabilities.get(0);
+    assertEquals("CVE-2021-23337", v.id);
+    assertEquals(List.of("GHSA-35jh-r3h4-6jhm"), v.aliases);
+    assertEquals("lodash", v.packageName);
+    assertEquals("npm", v.ecosystem);
+    assertEquals("/app/node_modules/lodash/package.json", v.path);
+    assertEquals("4.17.20", v.installedVersion);
+    assertEquals("4.17.21", v.fixedVersion);
+    assertEquals(image.layerDigests().get(0), v.layer);
+    assertEquals(1, status.summary.high);
+    assertEquals(1, status.summary.fixable);
+    assertEquals(List.of("team"), status.compliance.policies);
+    assertEquals(false, status.compliance.compliant);
+    assertEquals(List.of("1 High vulnerability"), status.compliance.reasons);
+  }
+}
