@@ -16,8 +16,6 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 
 /**
  * Maven packages in Java archives (jar, war, ear and their kin), read from the layer stream in
@@ -170,26 +168,28 @@ public final class JavaArchiveReader implements LanguagePackageReader {
         if (zipStart == null) {
           return;
         }
-        try (ZipArchiveInputStream zip =
-            new ZipArchiveInputStream(new NoClose(zipStart), "UTF-8", true, true)) {
-          InputStream entryData = new Inflated(zip, this);
-          ZipArchiveEntry e;
-          while ((e = zip.getNextZipEntry()) != null) {
+        try (JarStream zip = new JarStream(zipStart)) {
+          JarStream.Entry e;
+          while ((e = zip.next()) != null) {
             if (--entriesLeft < 0) {
               throw new CapReached(path + ": more than " + maxEntries
                   + " zip entries in this archive and the archives nested in it; the rest is not"
                   + " read, the result is partial");
             }
-            if (e.isDirectory()) {
+            if (e.directory()) {
               continue;
             }
-            String name = e.getName();
+            String name = e.name();
             Kind kind = kind(name);
-            if (kind != Kind.SKIP && !zip.canReadEntryData(e)) {
+            if (kind != Kind.SKIP && !e.canOpen()) {
               problem(path + "!/" + name + ": entry not readable (encrypted or unsupported"
-                  + " compression method " + e.getMethod() + "), skipped");
+                  + " compression method " + e.method() + "), skipped");
               kind = Kind.SKIP;
             }
+            if (kind == Kind.SKIP) {
+              continue; // stepped over by the next zip.next(), without inflating it
+            }
+            InputStream entryData = new Inflated(zip.open(), this);
             switch (kind) {
               case POM_PROPERTIES -> {
                 byte[] b = metadata(entryData, path + "!/" + name);
@@ -222,17 +222,17 @@ public final class JavaArchiveReader implements LanguagePackageReader {
                   archive(entryData, path + "!/" + name, depth + 1);
                 }
               }
-              case SKIP -> { }
+              default -> { }
             }
-            finishEntry(zip, e, entryData);
+            // what was not read of an opened entry is inflated, through the counting stream
+            entryData.transferTo(OutputStreamDiscard.INSTANCE);
           }
         }
         complete = true;
       } catch (SourceFailure | CapReached e) {
         throw e;
       } catch (IOException | RuntimeException e) {
-        // commons-compress reports corrupt data as IOException, and a few cases (bad extra
-        // fields, absurd sizes) as IllegalArgumentException: both mean a malformed archive.
+        // corrupt deflate data, impossible sizes, records cut short: a malformed archive
         Throwable cause = e;
         while (cause != null) {
           if (cause instanceof SourceFailure sf) {
@@ -277,17 +277,6 @@ public final class JavaArchiveReader implements LanguagePackageReader {
           problem(path + ": not a zip archive (no zip entry in the first "
               + (MAX_PREFIX_BYTES >> 20) + " MiB)");
           return null;
-        }
-      }
-    }
-
-    /** Entries of unknown size are skipped by inflating them: that must count against the cap. */
-    private void finishEntry(ZipArchiveInputStream zip, ZipArchiveEntry e, InputStream entryData)
-        throws IOException {
-      if (e.getCompressedSize() == ZipArchiveEntry.SIZE_UNKNOWN
-          || e.getGeneralPurposeBit().usesDataDescriptor()) {
-        if (zip.canReadEntryData(e)) {
-          entryData.transferTo(OutputStreamDiscard.INSTANCE);
         }
       }
     }
@@ -470,9 +459,11 @@ public final class JavaArchiveReader implements LanguagePackageReader {
       this.walk = walk;
     }
 
+    private final byte[] one = new byte[1];
+    private byte[] skipBuffer;
+
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
       int n = read(one, 0, 1);
       return n < 0 ? -1 : one[0] & 0xff;
     }
@@ -488,7 +479,10 @@ public final class JavaArchiveReader implements LanguagePackageReader {
 
     @Override
     public long skip(long n) throws IOException {
-      byte[] buf = new byte[(int) Math.min(8192, Math.max(1, n))];
+      if (skipBuffer == null) {
+        skipBuffer = new byte[8192];
+      }
+      byte[] buf = skipBuffer;
       long done = 0;
       while (done < n) {
         int r = read(buf, 0, (int) Math.min(buf.length, n - done));

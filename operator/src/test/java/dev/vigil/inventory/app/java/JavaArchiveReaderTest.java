@@ -211,14 +211,13 @@ class JavaArchiveReaderTest {
         coordinates(read("app/outer.jar", outer)));
   }
 
-  @Test
-  void zipBombInAnEntryOfUnknownSizeStopsAtTheByteCap() throws IOException {
-    // ZipOutputStream writes a data descriptor: the reader can only skip the entry by inflating
-    // it, 256 MiB of zeros from 256 KiB, so those bytes count against the cap.
+  private static byte[] zerosEntryBetweenTwoPoms(String zerosName) throws IOException {
+    // ZipOutputStream writes the sizes in a data descriptor after the data: 256 MiB of zeros
+    // from 256 KiB.
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ZipOutputStream zip = new ZipOutputStream(out)) {
       put(zip, "META-INF/maven/g/a/pom.properties", pomProperties("g", "a", "1").getBytes());
-      zip.putNextEntry(new ZipEntry("data.bin"));
+      zip.putNextEntry(new ZipEntry(zerosName));
       byte[] zeros = new byte[1 << 20];
       for (int i = 0; i < 256; i++) {
         zip.write(zeros);
@@ -226,12 +225,29 @@ class JavaArchiveReaderTest {
       zip.closeEntry();
       put(zip, "META-INF/maven/g/b/pom.properties", pomProperties("g", "b", "1").getBytes());
     }
+    return out.toByteArray();
+  }
+
+  @Test
+  void entriesOfUnknownSizeAreSkippedWithoutInflatingThem() throws IOException {
+    // Stepped over by finding the data descriptor, so the 32 MiB cap is not reached.
+    PackageEvidence found = read(new JavaArchiveReader(16, 32L << 20, 1000), "app/big.jar",
+        zerosEntryBetweenTwoPoms("data.bin"));
+    assertEquals(Set.of("g:a@1", "g:b@1"), coordinates(found));
+    assertEquals(List.of(), found.problems());
+  }
+
+  @Test
+  void zipBombInANestedArchiveStopsAtTheByteCap() throws IOException {
+    // A nested archive must be inflated to be read: those bytes count against the cap.
     PackageEvidence found = read(new JavaArchiveReader(16, 32L << 20, 1000), "app/bomb.jar",
-        out.toByteArray());
+        zerosEntryBetweenTwoPoms("lib/bomb.jar"));
     assertEquals(Set.of("g:a@1"), coordinates(found));
-    assertEquals(List.of("/app/bomb.jar: more than " + (32L << 20) + " bytes read from this"
-        + " archive and inflated from its entries and nested archives; the rest is not read, the"
-        + " result is partial"), found.problems());
+    assertEquals(List.of(
+        "/app/bomb.jar!/lib/bomb.jar: not a zip archive (no zip entry in the first 1 MiB)",
+        "/app/bomb.jar: more than " + (32L << 20) + " bytes read from this archive and inflated"
+            + " from its entries and nested archives; the rest is not read, the result is"
+            + " partial"), found.problems());
   }
 
   @Test
