@@ -208,7 +208,7 @@ public final class JavaArchiveReader implements LanguagePackageReader {
               case MANIFEST -> {
                 byte[] b = metadata(entryData, path + "!/" + name);
                 if (b != null) {
-                  manifest = JavaManifest.parse(b);
+                  manifest = JavaManifest.parseMainSection(b);
                 }
               }
               case ARCHIVE -> {

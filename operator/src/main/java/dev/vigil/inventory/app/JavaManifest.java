@@ -38,14 +38,29 @@ public record JavaManifest(Map<String, String> main, List<Map<String, String>> s
   }
 
   public static JavaManifest parse(String text) {
-    List<String> lines = splitLines(text);
+    return parse(text, false);
+  }
+
+  /**
+   * Only the main section: signed jars list a digest per class in the sections after it
+   * (bcprov's manifest is 800 KiB), and identification never reads those.
+   */
+  public static JavaManifest parseMainSection(byte[] bytes) {
+    return parse(new String(bytes, StandardCharsets.UTF_8), true);
+  }
+
+  private static JavaManifest parse(String text, boolean mainOnly) {
+    // mainOnly: splitLines stops at the main section's end
+    List<String> lines = splitLines(text, mainOnly);
     Map<String, String> main = new LinkedHashMap<>();
     List<Map<String, String>> sections = new ArrayList<>();
     Map<String, String> current = main;
     String lastKey = null;
+    StringBuilder continued = new StringBuilder();
     boolean sawBlank = false;
     for (String line : lines) {
       if (line.isEmpty()) {
+        flush(current, lastKey, continued);
         sawBlank = true;
         lastKey = null;
         continue;
@@ -53,7 +68,7 @@ public record JavaManifest(Map<String, String> main, List<Map<String, String>> s
       if (line.startsWith(" ")) {
         // A continuation after a blank line or a junk line continues nothing: dropped, not fatal.
         if (lastKey != null) {
-          current.merge(lastKey, line.substring(1), String::concat);
+          continued.append(line, 1, line.length());
         }
         continue;
       }
@@ -66,6 +81,7 @@ public record JavaManifest(Map<String, String> main, List<Map<String, String>> s
       if (value.startsWith(" ")) {
         value = value.substring(1);
       }
+      flush(current, lastKey, continued);
       if (key.isEmpty() || key.contains(" ")) {
         lastKey = null;
         continue;
@@ -78,16 +94,27 @@ public record JavaManifest(Map<String, String> main, List<Map<String, String>> s
       current.put(key, value);
       lastKey = key;
     }
+    flush(current, lastKey, continued);
     sections.removeIf(Map::isEmpty);
     return new JavaManifest(main, sections);
   }
 
-  private static List<String> splitLines(String text) {
+  private static void flush(Map<String, String> section, String key, StringBuilder continued) {
+    if (key != null && continued.length() > 0) {
+      section.merge(key, continued.toString(), String::concat);
+    }
+    continued.setLength(0);
+  }
+
+  private static List<String> splitLines(String text, boolean mainOnly) {
     List<String> lines = new ArrayList<>();
     int start = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (c == '\r' || c == '\n') {
+        if (mainOnly && i == start && !lines.isEmpty()) {
+          return lines; // the first blank line after the main section's lines ends it
+        }
         lines.add(text.substring(start, i));
         if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
           i++;
