@@ -151,7 +151,7 @@ public final class JavaArchiveReader implements LanguagePackageReader {
     List<String> problemList() {
       List<String> all = new ArrayList<>(problems);
       if (droppedProblems > 0) {
- all.add(topPath + ": " + droppedProblems + " more problems of this kind not listed");
+ all.add(topPath + ": " + droppedProblems + " more problems in this archive not listed");
       }
       return all;
     }

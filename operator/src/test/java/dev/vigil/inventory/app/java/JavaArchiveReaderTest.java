@@ -321,7 +321,7 @@ class JavaArchiveReaderTest {
     PackageEvidence found = read("app/x.jar", zip(lib, false));
     assertEquals(Set.of("g:a@1"), coordinates(found));
     assertEquals(11, found.problems().size());
-    assertEquals("/app/x.jar: 5 more problems of this kind not listed", found.problems().get(10));
+    assertEquals("/app/x.jar: 5 more problems in this archive not listed", found.problems().get(10));
   }
 
   @Test
