@@ -225,7 +225,7 @@ public final class JavaArchiveReader implements LanguagePackageReader {
               default -> { }
             }
             // what was not read of an opened entry is inflated, through the counting stream
-            entryData.transferTo(OutputStreamDiscard.INSTANCE);
+            entryData.transferTo(java.io.OutputStream.nullOutputStream());
           }
         }
         complete = true;
@@ -574,10 +574,5 @@ public final class JavaArchiveReader implements LanguagePackageReader {
     CapReached(String message) {
       super(message);
     }
-  }
-
-  private enum OutputStreamDiscard {
-    ;
-    static final java.io.OutputStream INSTANCE = java.io.OutputStream.nullOutputStream();
   }
 }

@@ -360,4 +360,57 @@ class JavaArchiveReaderTest {
         () -> new JavaArchiveReader().read("app/x.jar", failing, jar.length));
     assertEquals("connection reset by registry", e.getMessage());
   }
+
+  /** A local file header, little-endian, as the zip specification lays it out. */
+  private static void localHeader(ByteArrayOutputStream out, String name, int flags, int method,
+      long crc, long csize, long size) {
+    byte[] n = name.getBytes(StandardCharsets.UTF_8);
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(30 + n.length)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.putInt(0x04034b50).putShort((short) 20).putShort((short) flags).putShort((short) method)
+        .putInt(0).putInt((int) crc).putInt((int) csize).putInt((int) size)
+        .putShort((short) n.length).putShort((short) 0).put(n);
+    out.writeBytes(b.array());
+  }
+
+  @Test
+  void storedEntryWithADataDescriptorIsSteppedOverAtTheDescriptorWhoseSizeMatches() {
+    // The data holds a descriptor signature with a wrong size: only the one whose compressed
+    // size equals the bytes scanned ends the entry.
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] data = "abc PK\u0007\u0008 then more bytes".getBytes(StandardCharsets.ISO_8859_1);
+    byte[] withFake = Arrays.copyOf(data, data.length + 12);
+    System.arraycopy(new byte[] {1, 2, 3, 4, 5, 0, 0, 0, 5, 0, 0, 0}, 0, withFake, data.length,
+        12);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(withFake);
+    localHeader(out, "lib/data.bin", 8, 0, 0, 0, 0);
+    out.writeBytes(withFake);
+    java.nio.ByteBuffer dd = java.nio.ByteBuffer.allocate(16)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    dd.putInt(0x08074b50).putInt((int) crc.getValue()).putInt(withFake.length)
+        .putInt(withFake.length);
+    out.writeBytes(dd.array());
+    byte[] pom = pomProperties("g", "a", "1").getBytes(StandardCharsets.UTF_8);
+    crc.reset();
+    crc.update(pom);
+    localHeader(out, "META-INF/maven/g/a/pom.properties", 0, 0, crc.getValue(), pom.length,
+        pom.length);
+    out.writeBytes(pom);
+    PackageEvidence found = read("app/x.jar", out.toByteArray());
+    assertEquals(Set.of("g:a@1"), coordinates(found));
+    assertEquals(List.of(), found.problems());
+  }
+
+  @Test
+  void nonAsciiEntryNamesWithoutTheUtf8FlagAreReadAsUtf8() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] pom = pomProperties("g", "a", "1").getBytes(StandardCharsets.UTF_8);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(pom);
+    localHeader(out, "META-INF/maven/g/\u00e4/pom.properties", 0, 0, crc.getValue(), pom.length,
+        pom.length);
+    out.writeBytes(pom);
+    assertEquals(Set.of("g:a@1"), coordinates(read("app/x.jar", out.toByteArray())));
+  }
 }
