@@ -121,7 +121,7 @@ class AnalysisStoreTest {
     operator = RunningOperator.in(install).scan(new dev.vigil.operator.ScanSettings(defaults.vulnDb(),
         Duration.ofSeconds(2), defaults.dataDir(), defaults.platform(), defaults.concurrency(),
         defaults.layerCacheBytes(), defaults.insecureRegistries(), false, defaults.scanner(),
-        defaults.watchNamespaces(), 1, RETENTION)).start();
+        defaults.watchNamespaces(), 1, RETENTION, null)).start();
   }
 
   @AfterAll

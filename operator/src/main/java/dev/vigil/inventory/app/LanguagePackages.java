@@ -45,8 +45,14 @@ public final class LanguagePackages {
   /** The readers of a scan in production: every ecosystem Vigil reads, one line each. */
   public static LanguagePackages standard() {
     return new LanguagePackages(List.of(
-        // The readers of the ecosystems are added here, one line each.
-        ));
+        new JavaArchiveReader(),
+        new GoBinaryReader(),
+        new RustAuditableReader(),
+        new NpmPackageReader(),
+        new PythonMetadataReader(),
+        new GemspecReader(),
+        new DotnetDepsReader(),
+        new ComposerInstalledReader()));
   }
 
   public List<LanguagePackageReader> readers() {
