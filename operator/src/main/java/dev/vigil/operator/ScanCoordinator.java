@@ -24,6 +24,7 @@ import dev.vigil.scan.ScanService;
 import dev.vigil.scan.SignatureInfos;
 import dev.vigil.scan.VulnerabilityFeed;
 import dev.vigil.signature.Authority;
+import dev.vigil.vulndb.VulnDb;
 import dev.vigil.workload.ContainerImage;
 import dev.vigil.workload.PullSecretResolver;
 import dev.vigil.workload.Workload;
@@ -37,6 +38,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -335,12 +338,12 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
         : ScanService.resolveDigest(source, reference, platform);
 
     ImageReport existing = reports.existing(workload, image.container());
-    OsInfo knownOs = knownOs(existing);
-    if (existing != null && knownOs != null) {
-      String inputs = inputs(workload, image, digest, applicable, feed.snapshotFor(knownOs));
-      if (ReportWriter.upToDate(existing, inputs)) {
-        reports.observe(existing);
-        return new ContainerResult(digest, Outcome.FromCache);
+    if (existing != null) {
+      for (String snapshot : snapshotsItMayHaveUsed(existing)) {
+        if (ReportWriter.upToDate(existing, inputs(workload, image, digest, applicable, snapshot))) {
+          reports.observe(existing);
+          return new ContainerResult(digest, Outcome.FromCache);
+        }
       }
     }
 
@@ -433,6 +436,22 @@ public final class ScanCoordinator implements ScanRunner, AutoCloseable {
         .append("|container=").append(image.container()).append(':').append(image.reference());
     applicable.forEach(a -> b.append("|policy=").append(a.version()));
     return ReportWriter.sha256(b.toString()).substring(0, 32);
+  }
+
+  /**
+   * The vulnerability-data snapshots a report's inputs may name, without analysing the image
+   * again: with an OS, the data for that OS; without one (distroless, scratch) the report does not
+   * say whether the image holds language packages, so both the data loaded now and no data at all
+   * (an image with nothing to match) are tried. Without this an image without an OS was taken
+   * through the scan service on every run.
+   */
+  private List<String> snapshotsItMayHaveUsed(ImageReport existing) throws ScanException {
+    OsInfo knownOs = knownOs(existing);
+    if (knownOs != null) {
+      return Collections.singletonList(feed.snapshotFor(knownOs));
+    }
+    String loaded = feed.current().map(VulnDb::snapshotId).orElse(null);
+    return loaded == null ? Collections.singletonList(null) : Arrays.asList(loaded, null);
   }
 
   private static OsInfo knownOs(ImageReport report) {

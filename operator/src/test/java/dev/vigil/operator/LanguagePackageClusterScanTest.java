@@ -121,4 +121,29 @@ class LanguagePackageClusterScanTest {
     assertEquals(false, status.compliance.compliant);
     assertEquals(List.of("1 High vulnerability"), status.compliance.reasons);
   }
+
+  @Test
+  void laterRunsLeaveTheReportOfAnImageWithoutAnOsAloneWithoutAskingTheScanService() throws Exception {
+    await().atMost(Duration.ofSeconds(120)).until(() -> {
+      ImageReport r = admin.resources(ImageReport.class).inNamespace(appNs).withName("deployment-web-web").get();
+      return r != null && r.getStatus() != null && r.getStatus().scan != null;
+    });
+    String written = admin.resources(ImageReport.class).inNamespace(appNs).withName("deployment-web-web").get()
+        .getMetadata().getResourceVersion();
+    double cachedBefore = cachedScans();
+    // The schedule runs every 2 s: several runs go over the workload meanwhile.
+    Thread.sleep(7_000);
+    assertEquals(cachedBefore, cachedScans(),
+        "an up-to-date report of an image without an OS is recognised from its inputs, not re-matched");
+    assertEquals(written, admin.resources(ImageReport.class).inNamespace(appNs).withName("deployment-web-web")
+        .get().getMetadata().getResourceVersion(), "and never rewritten");
+  }
+
+  private static double cachedScans() throws Exception {
+    String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + operator.httpPort() + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    return body.lines().filter(l -> l.startsWith("vigil_scans_total{") && l.contains("result=\"cached\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
 }
