@@ -149,7 +149,7 @@ class ScanCycloneDxTest {
     List<String> trivy = column("trivy-apk/installed.expected.csv", 0);
     assertEquals(15, trivy.size());
     assertEquals(trivy.stream().sorted().toList(), osPackages(bom).stream().sorted().toList());
-    assertEquals("pkg:apk/alpine/musl@1.1.14-r10?arch=x86_64&distro=alpine-3.15",
+    assertEquals("pkg:apk/alpine/musl@1.1.14-r10?arch=x86_64&distro=alpine-3.15.4",
         component(bom, "musl").path("purl").asText());
   }
 
