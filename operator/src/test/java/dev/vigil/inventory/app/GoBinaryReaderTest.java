@@ -325,7 +325,8 @@ class GoBinaryReaderTest {
     Files.writeString(dir.resolve("go.mod"), "module example.com/vigiltest\n\ngo 1.18\n");
     Files.writeString(dir.resolve("main.go"),
         "package main\n\nvar version = \"dev\"\n\nfunc main() { println(version) }\n");
-    Process build = new ProcessBuilder("go", "build", "-trimpath",
+    // Without -trimpath: go records -ldflags in the build info only when paths are not trimmed.
+    Process build = new ProcessBuilder("go", "build",
         "-ldflags=-X main.version=v3.1.4", "-o", "app", ".")
         .directory(dir.toFile()).redirectErrorStream(true)
         .start();
