@@ -54,13 +54,16 @@ public final class WorkloadIndex implements WorkloadSource, AutoCloseable {
    * @param namespaces the namespaces to watch; empty for all
    */
   public WorkloadIndex(KubernetesClient client, Set<String> namespaces) {
-    this(client, namespaces, CacheTrimming.Mode.FIELDS_READ);
+    this(client, namespaces, CacheTrimming.Mode.FIELDS_READ, ClusterCaches.PAGE_SIZE);
   }
 
-  /** An index whose caches trim objects this much (the other modes are for benchmarks). */
-  WorkloadIndex(KubernetesClient client, Set<String> namespaces, CacheTrimming.Mode trimming) {
+  /**
+   * An index whose caches trim objects this much and list in pages of this size (null: no
+   * pages); other values than the operator's are for benchmarks.
+   */
+  WorkloadIndex(KubernetesClient client, Set<String> namespaces, CacheTrimming.Mode trimming, Long pageSize) {
     this.watched = Set.copyOf(namespaces);
-    this.caches = new ClusterCaches(client, List.copyOf(new TreeSet<>(namespaces)), trimming);
+    this.caches = new ClusterCaches(client, List.copyOf(new TreeSet<>(namespaces)), trimming, pageSize);
     this.currentPods = new CurrentRevisionPods(caches);
     this.events = new WorkloadEvents(caches);
   }

@@ -55,7 +55,10 @@ import org.junit.jupiter.api.Test;
  * node, tolerations and a status as the kubelet writes it. The server fills managedFields
  * itself. Pods are created directly through the API (no controllers, no kubelet).
  *
- * <p>Each mode starts a fresh {@link WorkloadIndex} as Vigil's ServiceAccount (config/default
+ * <p>A fourth configuration keeps only the fields read and lists in pages, as the operator does:
+ * the retained heap is the third's, the peak during the sync is what paging changes.
+ *
+ * <p>Each configuration starts a fresh {@link WorkloadIndex} as Vigil's ServiceAccount (config/default
  * RBAC), waits for it to sync, and measures used heap after GC minus the heap before; the index
  * is closed before the next. It also asserts that the three caches give every sampled workload
  * the same images and digests. Run with {@code mvn -B test -Pbenchmark
@@ -96,18 +99,22 @@ class InformerHeapBenchmarkTest {
       figure("setup: %d Deployments, %d ReplicaSets, %d pods (status written) in %d namespaces after %d s%n",
           workloads, workloads, workloads * PODS_PER_WORKLOAD, NAMESPACES, secondsSince(start));
       Map<String, List<String>> reference = null;
-      for (CacheTrimming.Mode mode : CacheTrimming.Mode.values()) {
+      for (Caches caches : CACHES) {
         long before = heapAfterGc();
         start = System.nanoTime();
-        try (WorkloadIndex index = new WorkloadIndex(install.client(), Set.of(), mode)) {
+        HeapSampler peak = HeapSampler.start();
+        try (WorkloadIndex index = new WorkloadIndex(install.client(), Set.of(), caches.trimming(), caches.pageSize())) {
           index.startAndAwaitSync(Duration.ofMinutes(15));
           long synced = System.nanoTime() - start;
+          long peakUsed = peak.stop();
           long after = heapAfterGc();
           Map<String, List<String>> view = sampledView(index);
-          figure("%d pods, caches %-11s: synced in %.1f s; heap after GC %.0f MiB before the index, %.0f MiB"
-              + " with it: %.1f MiB for the caches, %.2f KiB per pod (everything cached divided by pods)%n",
-              workloads * PODS_PER_WORKLOAD, mode, synced / 1e9, before / 1048576.0, after / 1048576.0,
-              (after - before) / 1048576.0, (after - before) / 1024.0 / (workloads * PODS_PER_WORKLOAD));
+          int podCount = workloads * PODS_PER_WORKLOAD;
+          figure("%d pods, %s: synced in %.1f s; heap after GC %.0f MiB before the index, %.0f MiB with it:"
+              + " %.1f MiB for the caches, %.2f KiB per pod (everything cached divided by pods); used heap"
+              + " sampled during the sync peaked at %.0f MiB (garbage included)%n",
+              podCount, caches, synced / 1e9, before / 1048576.0, after / 1048576.0, (after - before) / 1048576.0,
+              (after - before) / 1024.0 / podCount, peakUsed / 1048576.0);
           assertEquals(Math.min(SAMPLED_WORKLOADS, workloads), view.size());
           assertTrue(view.values().stream().allMatch(images -> !images.get(0).endsWith(" null")),
               "every sampled workload has a running digest: " + view);
@@ -118,6 +125,58 @@ class InformerHeapBenchmarkTest {
           }
         }
       }
+    }
+  }
+
+  /** What the caches keep and how they list. */
+  private record Caches(CacheTrimming.Mode trimming, Long pageSize) {
+    @Override
+    public String toString() {
+      String what = switch (trimming) {
+        case NONE -> "whole objects";
+        case METADATA -> "without managedFields and last-applied (before issue 14)";
+        case FIELDS_READ -> "only the fields read";
+      };
+      return what + (pageSize == null ? ", one list" : ", lists in pages of " + pageSize);
+    }
+  }
+
+  private static final List<Caches> CACHES = List.of(
+      new Caches(CacheTrimming.Mode.NONE, null),
+      new Caches(CacheTrimming.Mode.METADATA, null),
+      new Caches(CacheTrimming.Mode.FIELDS_READ, null),
+      new Caches(CacheTrimming.Mode.FIELDS_READ, ClusterCaches.PAGE_SIZE));
+
+  /** The most heap in use, sampled every 10 ms: includes garbage, so an indication only. */
+  private static final class HeapSampler {
+    private volatile boolean running = true;
+    private volatile long max;
+    private final Thread thread;
+
+    private HeapSampler() {
+      thread = new Thread(() -> {
+        while (running) {
+          max = Math.max(max, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+          try {
+            Thread.sleep(10);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "heap-sampler");
+      thread.setDaemon(true);
+    }
+
+    static HeapSampler start() {
+      HeapSampler sampler = new HeapSampler();
+      sampler.thread.start();
+      return sampler;
+    }
+
+    long stop() throws InterruptedException {
+      running = false;
+      thread.join();
+      return max;
     }
   }
 

@@ -422,7 +422,7 @@ class WorkloadIndexTest {
   @Test
   void cachesThatKeepOnlyTheFieldsReadAnswerAsCachesOfWholeObjectsDo() {
     WorkloadChecks checks = new WorkloadChecks();
-    try (WorkloadIndex whole = new WorkloadIndex(operator, all, CacheTrimming.Mode.NONE)) {
+    try (WorkloadIndex whole = new WorkloadIndex(operator, all, CacheTrimming.Mode.NONE, null)) {
       whole.startAndAwaitSync(Duration.ofSeconds(60));
       List<Workload> trimmedWorkloads = workloads(null);
       assertEquals(names(workloads(whole, NS.keySet(), null)), names(trimmedWorkloads));
