@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  * rollouts read as a whole: they lose only {@code metadata.managedFields} and the {@code
  * kubectl.kubernetes.io/last-applied-configuration} annotation (a full copy of the applied
  * manifest). Everything else is only ever read by this package to find a workload's current
- * pods and the digests they run, and keeps just that ({@link #OWNED_POD_FIELDS}):
+ * pods and the digests they run, and keeps just that:
  *
  * <ul>
  *   <li>a pod with a controller: name, namespace, uid, resourceVersion, owner references, the
@@ -54,15 +54,6 @@ import java.util.function.Consumer;
 final class CacheTrimming {
 
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
-
-  /** Documents the fields a pod with a controller keeps; tests compare against it. */
-  static final List<String> OWNED_POD_FIELDS = List.of(
-      "metadata.name", "metadata.namespace", "metadata.uid", "metadata.resourceVersion",
-      "metadata.ownerReferences", "metadata.labels[controller-revision-hash]",
-      "metadata.labels[pod-template-generation]",
-      "spec.{containers,initContainers,ephemeralContainers}[].{name,image,imagePullPolicy}",
-      "status.{containerStatuses,initContainerStatuses,ephemeralContainerStatuses}[].{name,imageID}",
-      "status.conditions[type=Ready].{type,status}");
 
   /** How much the caches cut; {@link #FIELDS_READ} in the operator, the others for benchmarks. */
   enum Mode {
