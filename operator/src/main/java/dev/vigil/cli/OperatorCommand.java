@@ -179,6 +179,10 @@ public class OperatorCommand implements Callable<Integer> {
   }
 
   private ScanSettings scanSettings() {
+    if (scanConcurrency < 1) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "--scan-concurrency must be at least 1, got " + scanConcurrency);
+    }
     Platform parsed;
     try {
       parsed = Platform.parse(platform);
