@@ -23,6 +23,15 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ClusterCaches implements AutoCloseable {
 
+  /**
+   * Objects per page when an informer lists. Trimming happens per object as it enters the
+   * store, so without pages a (re)list of every pod of a large cluster is held whole, untrimmed,
+   * at once: a heap peak several times what the caches keep. With a limit fabric8 lists page by
+   * page (from etcd rather than the API server's watch cache: a consistent read, the price of
+   * the bounded peak); 500 is kubectl's page size.
+   */
+  static final long PAGE_SIZE = 500;
+
   final KindCache<Namespace> namespaces;
   final KindCache<Deployment> deployments;
   final KindCache<StatefulSet> statefulSets;
@@ -35,30 +44,40 @@ final class ClusterCaches implements AutoCloseable {
   /**
    * @param watched namespaces to watch; empty for all. Namespaces themselves are always
    *     watched cluster-wide (they are cluster-scoped).
+   * @param trimming what the caches keep of each object
+   * @param pageSize objects per page of the informers' lists; null lists everything at once
    */
-  ClusterCaches(KubernetesClient client, List<String> watched) {
-    namespaces = new KindCache<>("Namespace", List.of(), ns -> client.namespaces().runnableInformer(0));
+  ClusterCaches(KubernetesClient client, List<String> watched, CacheTrimming.Mode trimming, Long pageSize) {
+    namespaces = new KindCache<>("Namespace", List.of(), ns -> client.namespaces().withLimit(pageSize).runnableInformer(0),
+        CacheTrimming.forKind(Namespace.class, trimming));
     deployments = new KindCache<>("Deployment", watched, ns -> ns == null
-        ? client.apps().deployments().inAnyNamespace().runnableInformer(0)
-        : client.apps().deployments().inNamespace(ns).runnableInformer(0));
+        ? client.apps().deployments().inAnyNamespace().withLimit(pageSize).runnableInformer(0)
+        : client.apps().deployments().inNamespace(ns).withLimit(pageSize).runnableInformer(0),
+        CacheTrimming.forKind(Deployment.class, trimming));
     statefulSets = new KindCache<>("StatefulSet", watched, ns -> ns == null
-        ? client.apps().statefulSets().inAnyNamespace().runnableInformer(0)
-        : client.apps().statefulSets().inNamespace(ns).runnableInformer(0));
+        ? client.apps().statefulSets().inAnyNamespace().withLimit(pageSize).runnableInformer(0)
+        : client.apps().statefulSets().inNamespace(ns).withLimit(pageSize).runnableInformer(0),
+        CacheTrimming.forKind(StatefulSet.class, trimming));
     daemonSets = new KindCache<>("DaemonSet", watched, ns -> ns == null
-        ? client.apps().daemonSets().inAnyNamespace().runnableInformer(0)
-        : client.apps().daemonSets().inNamespace(ns).runnableInformer(0));
+        ? client.apps().daemonSets().inAnyNamespace().withLimit(pageSize).runnableInformer(0)
+        : client.apps().daemonSets().inNamespace(ns).withLimit(pageSize).runnableInformer(0),
+        CacheTrimming.forKind(DaemonSet.class, trimming));
     replicaSets = new KindCache<>("ReplicaSet", watched, ns -> ns == null
-        ? client.apps().replicaSets().inAnyNamespace().runnableInformer(0)
-        : client.apps().replicaSets().inNamespace(ns).runnableInformer(0));
+        ? client.apps().replicaSets().inAnyNamespace().withLimit(pageSize).runnableInformer(0)
+        : client.apps().replicaSets().inNamespace(ns).withLimit(pageSize).runnableInformer(0),
+        CacheTrimming.forKind(ReplicaSet.class, trimming));
     cronJobs = new KindCache<>("CronJob", watched, ns -> ns == null
-        ? client.batch().v1().cronjobs().inAnyNamespace().runnableInformer(0)
-        : client.batch().v1().cronjobs().inNamespace(ns).runnableInformer(0));
+        ? client.batch().v1().cronjobs().inAnyNamespace().withLimit(pageSize).runnableInformer(0)
+        : client.batch().v1().cronjobs().inNamespace(ns).withLimit(pageSize).runnableInformer(0),
+        CacheTrimming.forKind(CronJob.class, trimming));
     jobs = new KindCache<>("Job", watched, ns -> ns == null
-        ? client.batch().v1().jobs().inAnyNamespace().runnableInformer(0)
-        : client.batch().v1().jobs().inNamespace(ns).runnableInformer(0));
+        ? client.batch().v1().jobs().inAnyNamespace().withLimit(pageSize).runnableInformer(0)
+        : client.batch().v1().jobs().inNamespace(ns).withLimit(pageSize).runnableInformer(0),
+        CacheTrimming.forKind(Job.class, trimming));
     pods = new KindCache<>("Pod", watched, ns -> ns == null
-        ? client.pods().inAnyNamespace().runnableInformer(0)
-        : client.pods().inNamespace(ns).runnableInformer(0));
+        ? client.pods().inAnyNamespace().withLimit(pageSize).runnableInformer(0)
+        : client.pods().inNamespace(ns).withLimit(pageSize).runnableInformer(0),
+        CacheTrimming.forKind(Pod.class, trimming));
   }
 
   List<KindCache<?>> all() {

@@ -10,11 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * The informer cache of one resource kind: one informer for all namespaces, or one per watched
- * namespace. Objects are trimmed on the way in ({@link TrimmedItemStore}) and indexed by
+ * namespace. Objects are trimmed on the way in ({@link CacheTrimming}) and indexed by
  * namespace and by the uid of their controlling owner.
  */
 final class KindCache<T extends HasMetadata> implements AutoCloseable {
@@ -29,8 +30,10 @@ final class KindCache<T extends HasMetadata> implements AutoCloseable {
    * @param namespaces the namespaces to watch; null or empty for all namespaces (and for
    *     cluster-scoped kinds)
    * @param informerFor a not yet started informer for one namespace, or for all when given null
+   * @param trim cuts an object down before the cache keeps it
    */
-  KindCache(String kind, List<String> namespaces, Function<String, SharedIndexInformer<T>> informerFor) {
+  KindCache(String kind, List<String> namespaces, Function<String, SharedIndexInformer<T>> informerFor,
+      Consumer<T> trim) {
     this.kind = kind;
     List<String> scopes = new ArrayList<>();
     if (namespaces == null || namespaces.isEmpty()) {
@@ -41,7 +44,7 @@ final class KindCache<T extends HasMetadata> implements AutoCloseable {
     List<SharedIndexInformer<T>> created = new ArrayList<>();
     for (String scope : scopes) {
       SharedIndexInformer<T> informer = informerFor.apply(scope);
-      informer.itemStore(new TrimmedItemStore<>());
+      informer.itemStore(new TrimmedItemStore<>(trim));
       informer.addIndexers(Map.of(CONTROLLER_INDEX, KindCache::controllerUid));
       created.add(informer);
     }

@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * ReplicaSets, CronJobs, Jobs and Pods, for all namespaces or for a configured set (Namespaces
  * are always watched cluster-wide, and answers are limited to the set).
  *
- * <p>Cached objects lose their managedFields and last-applied-configuration annotation (see
- * {@link TrimmedItemStore}). Answers before {@link #hasSynced()} come from partial caches.
+ * <p>The caches keep only the fields Vigil reads (see {@link CacheTrimming}): workloads lose
+ * their managedFields and last-applied-configuration annotation; pods with a controller,
+ * ReplicaSets and a CronJob's Jobs keep little more than their identity, owner and the images
+ * and digests their containers run. Answers before {@link #hasSynced()} come from partial caches.
  */
 public final class WorkloadIndex implements WorkloadSource, AutoCloseable {
 
@@ -52,8 +54,16 @@ public final class WorkloadIndex implements WorkloadSource, AutoCloseable {
    * @param namespaces the namespaces to watch; empty for all
    */
   public WorkloadIndex(KubernetesClient client, Set<String> namespaces) {
+    this(client, namespaces, CacheTrimming.Mode.FIELDS_READ, ClusterCaches.PAGE_SIZE);
+  }
+
+  /**
+   * An index whose caches trim objects this much and list in pages of this size (null: no
+   * pages); other values than the operator's are for benchmarks.
+   */
+  WorkloadIndex(KubernetesClient client, Set<String> namespaces, CacheTrimming.Mode trimming, Long pageSize) {
     this.watched = Set.copyOf(namespaces);
-    this.caches = new ClusterCaches(client, List.copyOf(new TreeSet<>(namespaces)));
+    this.caches = new ClusterCaches(client, List.copyOf(new TreeSet<>(namespaces)), trimming, pageSize);
     this.currentPods = new CurrentRevisionPods(caches);
     this.events = new WorkloadEvents(caches);
   }
@@ -175,6 +185,11 @@ public final class WorkloadIndex implements WorkloadSource, AutoCloseable {
     } catch (IllegalArgumentException e) {
       return null;
     }
+  }
+
+  /** The caches themselves, for tests of what they keep. */
+  ClusterCaches caches() {
+    return caches;
   }
 
   @Override

@@ -88,6 +88,14 @@ class VigilCommandTest {
   }
 
   @Test
+  void scanConcurrencyBelowOneIsAUsageErrorBeforeAnyClusterIsContacted() {
+    Result r = run("operator", "--scan-concurrency=0");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--scan-concurrency must be at least 1, got 0"), r.err());
+    assertTrue(!r.err().contains("cannot reach the Kubernetes API server"), r.err());
+  }
+
+  @Test
   void unknownPatchStyleIsAUsageError() {
     Result r = run("operator", "--patch-style=merge");
     assertEquals(2, r.code());

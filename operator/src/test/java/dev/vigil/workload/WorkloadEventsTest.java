@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.api.WorkloadKind;
 import dev.vigil.testsupport.KubeApi;
 import dev.vigil.testsupport.OperatorInstall;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -51,7 +53,7 @@ class WorkloadEventsTest {
     api = KubeApi.shared();
     admin = api.admin();
     cluster = new TestCluster(api);
-    for (String logical : List.of("early", "life", "roll", "bare", "cron", "adopt")) {
+    for (String logical : List.of("early", "life", "roll", "bare", "cron", "adopt", "orphan")) {
       NS.put(logical, api.createNamespace("events-" + logical));
     }
     cluster.deployment(ns("early"), "before", Map.of(), "nginx:1.27");
@@ -176,5 +178,35 @@ class WorkloadEventsTest {
       return rs;
     });
     awaitChanges("adopt", "Deployment web Added", "Deployment web DigestChanged");
+  }
+  /**
+   * The cache keeps little of a pod with a controller; one its controller lets go of is a
+   * workload whose whole spec the checks read, and one adopted is a workload no more.
+   */
+  @Test
+  void aPodLetGoByItsControllerIsAWorkloadWithItsWholeSpecAndOneAdoptedIsNone() {
+    ReplicaSet owner = cluster.replicaSet(ns("orphan"), "batch-1", null, "1", "busybox:1.36");
+    Pod pod = TestCluster.podWithoutStatus(ns("orphan"), "batch-1-a", owner, Map.of(), "busybox:1.36");
+    pod.getSpec().getContainers().get(0).setEnv(List.of(new EnvVar("MODE", "nightly", null)));
+    cluster.create(pod);
+    await().atMost(Duration.ofSeconds(60)).until(() -> index.caches().pods.get(ns("orphan"), "batch-1-a").isPresent());
+    assertTrue(index.caches().pods.get(ns("orphan"), "batch-1-a").orElseThrow()
+        .getSpec().getContainers().get(0).getEnv().isEmpty(), "a controlled pod's env is not cached");
+    assertTrue(in("orphan").isEmpty());
+
+    admin.pods().inNamespace(ns("orphan")).withName("batch-1-a").edit(p -> {
+      p.getMetadata().setOwnerReferences(List.of());
+      return p;
+    });
+    awaitChanges("orphan", "Pod batch-1-a Added");
+    Workload bare = index.workload(WorkloadKind.Pod, ns("orphan"), "batch-1-a").orElseThrow();
+    assertEquals(List.of(new EnvVar("MODE", "nightly", null)), bare.podSpec().getContainers().get(0).getEnv());
+
+    admin.pods().inNamespace(ns("orphan")).withName("batch-1-a").edit(p -> {
+      p.getMetadata().setOwnerReferences(TestCluster.owners(owner));
+      return p;
+    });
+    awaitChanges("orphan", "Pod batch-1-a Added", "Pod batch-1-a Deleted");
+    assertTrue(index.workload(WorkloadKind.Pod, ns("orphan"), "batch-1-a").isEmpty());
   }
 }

@@ -14,8 +14,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.vigil.api.WorkloadKind;
 import dev.vigil.testsupport.KubeApi;
 import dev.vigil.testsupport.OperatorInstall;
+import dev.vigil.workload.checks.WorkloadCheckSettings;
+import dev.vigil.workload.checks.WorkloadChecks;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EphemeralContainerBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -24,10 +32,12 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -407,6 +417,107 @@ class WorkloadIndexTest {
         || cached.resource().getMetadata().getManagedFields().isEmpty());
     assertEquals(Map.of("owner", "team-shop"), cached.resource().getMetadata().getAnnotations());
     assertEquals(Map.of("app", "web", "tier", "front"), cached.resource().getMetadata().getLabels());
+  }
+
+  @Test
+  void cachesThatKeepOnlyTheFieldsReadAnswerAsCachesOfWholeObjectsDo() {
+    WorkloadChecks checks = new WorkloadChecks();
+    try (WorkloadIndex whole = new WorkloadIndex(operator, all, CacheTrimming.Mode.NONE, null)) {
+      whole.startAndAwaitSync(Duration.ofSeconds(60));
+      List<Workload> trimmedWorkloads = workloads(null);
+      assertEquals(names(workloads(whole, NS.keySet(), null)), names(trimmedWorkloads));
+      int containers = 0;
+      for (Workload w : trimmedWorkloads) {
+        Workload untrimmed = whole.workload(w.kind(), w.namespace(), w.name()).orElseThrow();
+        assertEquals(describe(whole.images(untrimmed)), describe(index.images(w)),
+            "images and digests of " + w.kind() + " " + w.name());
+        for (ContainerImage c : index.images(w)) {
+          assertEquals(findings(checks, untrimmed, c), findings(checks, w, c),
+              "check findings of " + w.kind() + " " + w.name() + " " + c.container());
+          containers++;
+        }
+      }
+      assertTrue(containers >= 15, "most of the test's containers compared: " + containers);
+    }
+  }
+
+  private static List<String> describe(List<ContainerImage> images) {
+    return images.stream().map(i -> i.workload().kind() + " " + i.workload().uid() + " " + i.containerType() + " "
+        + i.container() + " " + i.reference() + " " + i.imagePullPolicy() + " " + i.digest()).toList();
+  }
+
+  private static List<String> findings(WorkloadChecks checks, Workload workload, ContainerImage container) {
+    return checks.run(workload, container.container(), container.containerType(), WorkloadCheckSettings.defaults())
+        .stream().map(Serialization::asJson).toList();
+  }
+
+  @Test
+  void podsOfAControllerKeepOnlyWhatFindsTheirDigestAndBarePodsKeepTheirSpec() {
+    String other = ns("other");
+    ReplicaSet owner = admin.resource(new ReplicaSetBuilder()
+        .withNewMetadata().withNamespace(other).withName("fat").withLabels(Map.of("app", "fat"))
+        .withAnnotations(Map.of(CurrentRevisionPods.DEPLOYMENT_REVISION, "3", "team", "other")).endMetadata()
+        .withNewSpec().withNewSelector().withMatchLabels(Map.of("app", "fat")).endSelector()
+        .withNewTemplate().withNewMetadata().withLabels(Map.of("app", "fat")).endMetadata()
+        .withSpec(fatSpec()).endTemplate().endSpec().build()).create();
+    Pod pod = admin.resource(new PodBuilder()
+        .withNewMetadata().withNamespace(other).withName("fat-1")
+        .withLabels(Map.of("app", "fat", CurrentRevisionPods.POD_TEMPLATE_GENERATION, "4"))
+        .withAnnotations(Map.of("prometheus.io/scrape", "true"))
+        .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("ReplicaSet")
+            .withName("fat").withUid(owner.getMetadata().getUid()).withController(true).build())
+        .endMetadata().withSpec(fatSpec()).build()).create();
+    Kubelet.run(admin, pod, Map.of("app", "registry.example.com/shop/fat@" + D1), true);
+
+    KindCache<Pod> pods = index.caches().pods;
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> pods.get(other, "fat-1")
+        .filter(p -> !p.getStatus().getContainerStatuses().isEmpty()).isPresent());
+    Pod cached = pods.get(other, "fat-1").orElseThrow();
+    assertEquals(Map.of(CurrentRevisionPods.POD_TEMPLATE_GENERATION, "4"), cached.getMetadata().getLabels());
+    assertTrue(cached.getMetadata().getAnnotations().isEmpty());
+    assertTrue(cached.getMetadata().getManagedFields().isEmpty());
+    assertEquals(owner.getMetadata().getUid(), ControllerRefs.controllerOf(cached).getUid());
+    assertTrue(cached.getMetadata().getResourceVersion() != null, "the informer compares resourceVersions");
+    Container app = cached.getSpec().getContainers().get(0);
+    assertEquals(List.of("app registry.example.com/shop/fat:1 Always"),
+        cached.getSpec().getContainers().stream()
+            .map(c -> c.getName() + " " + c.getImage() + " " + c.getImagePullPolicy()).toList());
+    assertTrue(app.getEnv().isEmpty() && app.getPorts().isEmpty() && app.getVolumeMounts().isEmpty());
+    assertEquals(null, app.getLivenessProbe());
+    assertEquals(null, app.getSecurityContext());
+    assertEquals(null, app.getResources());
+    assertTrue(cached.getSpec().getVolumes().isEmpty());
+    assertEquals(null, cached.getSpec().getServiceAccountName());
+    assertEquals(List.of("Ready True"),
+        cached.getStatus().getConditions().stream().map(c -> c.getType() + " " + c.getStatus()).toList());
+    assertEquals(List.of("app registry.example.com/shop/fat@" + D1),
+        cached.getStatus().getContainerStatuses().stream().map(s -> s.getName() + " " + s.getImageID()).toList());
+    assertEquals(null, cached.getStatus().getPhase());
+    assertEquals(null, cached.getStatus().getContainerStatuses().get(0).getState());
+
+    ReplicaSet cachedOwner = index.caches().replicaSets.get(other, "fat").orElseThrow();
+    assertEquals(Map.of(CurrentRevisionPods.DEPLOYMENT_REVISION, "3"), cachedOwner.getMetadata().getAnnotations());
+    assertEquals(null, cachedOwner.getSpec().getTemplate());
+
+    // A bare pod is a workload: checks read all of its spec.
+    Pod debug = index.caches().pods.get(ns("shop"), "debug").orElseThrow();
+    assertEquals(admin.pods().inNamespace(ns("shop")).withName("debug").get().getSpec(), debug.getSpec());
+  }
+
+  /** A template with what real ones carry: env, ports, probes, resources, mounts, volumes. */
+  private static PodSpec fatSpec() {
+    return new PodSpecBuilder().withServiceAccountName("fat")
+        .addNewContainer().withName("app").withImage("registry.example.com/shop/fat:1").withImagePullPolicy("Always")
+        .addNewEnv().withName("LOG_LEVEL").withValue("debug").endEnv()
+        .addNewPort().withContainerPort(8080).endPort()
+        .withNewLivenessProbe().withNewHttpGet().withPath("/healthz").withPort(new IntOrString(8080)).endHttpGet()
+        .endLivenessProbe()
+        .withNewResources().withLimits(Map.of("memory", new Quantity("128Mi"))).endResources()
+        .withNewSecurityContext().withRunAsNonRoot(true).endSecurityContext()
+        .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+        .endContainer()
+        .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+        .build();
   }
 
   @Test
