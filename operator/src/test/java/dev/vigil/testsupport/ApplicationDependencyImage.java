@@ -1,9 +1,5 @@
-package dev.vigil.e2e;
+package dev.vigil.testsupport;
 
-import dev.vigil.testsupport.LocalRegistry;
-import dev.vigil.testsupport.PushedImage;
-import dev.vigil.testsupport.TestImage;
-import dev.vigil.testsupport.TestImages;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
