@@ -403,6 +403,40 @@ class JavaArchiveReaderTest {
   }
 
   @Test
+  void descriptorIsFoundAmongPartialAndFalseSignaturesAtEveryAlignment() {
+    // The search for the descriptor steps over bytes; data made only of signature bytes (many
+    // "PK\7\8" with wrong sizes, and every partial overlap such as "PPK\7" or "PK\7PK\7\8"),
+    // longer than the reader's 64 KiB buffer, with the real descriptor at each of eight offsets,
+    // shows that no step jumps over it. Every false size is over 100 MB, so none can match.
+    java.util.Random random = new java.util.Random(11);
+    byte[] alphabet = {'P', 'K', 7, 8, 'x'};
+    for (int extra = 0; extra < 8; extra++) {
+      byte[] data = new byte[200_000 + extra];
+      for (int i = 0; i < data.length; i++) {
+        data[i] = alphabet[random.nextInt(alphabet.length)];
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      localHeader(out, "lib/data.bin", 8, 0, 0, 0, 0);
+      out.writeBytes(data);
+      java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+      crc.update(data);
+      java.nio.ByteBuffer dd = java.nio.ByteBuffer.allocate(16)
+          .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      dd.putInt(0x08074b50).putInt((int) crc.getValue()).putInt(data.length).putInt(data.length);
+      out.writeBytes(dd.array());
+      byte[] pom = pomProperties("g", "a", "1").getBytes(StandardCharsets.UTF_8);
+      crc.reset();
+      crc.update(pom);
+      localHeader(out, "META-INF/maven/g/a/pom.properties", 0, 0, crc.getValue(), pom.length,
+          pom.length);
+      out.writeBytes(pom);
+      PackageEvidence found = read("app/x.jar", out.toByteArray());
+      assertEquals(Set.of("g:a@1"), coordinates(found), "data of " + data.length + " bytes");
+      assertEquals(List.of(), found.problems(), "data of " + data.length + " bytes");
+    }
+  }
+
+  @Test
   void nonAsciiEntryNamesWithoutTheUtf8FlagAreReadAsUtf8() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] pom = pomProperties("g", "a", "1").getBytes(StandardCharsets.UTF_8);
