@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * What the informer caches keep of each object. A cluster-wide pod cache holds every pod of the
@@ -230,83 +231,78 @@ final class CacheTrimming {
   }
 
   private static List<Container> containers(List<Container> all) {
-    if (all == null || all.isEmpty()) {
-      return List.of();
-    }
-    List<Container> out = new ArrayList<>(all == null ? 0 : all.size());
-    if (all != null) {
-      for (Container c : all) {
-        if (c != null) {
-          Container kept = new Container();
-          kept.setName(intern(c.getName()));
-          kept.setImage(intern(c.getImage()));
-          kept.setImagePullPolicy(intern(c.getImagePullPolicy()));
-          kept.setArgs(List.of());
-          kept.setCommand(List.of());
-          kept.setEnv(List.of());
-          kept.setEnvFrom(List.of());
-          kept.setPorts(List.of());
-          kept.setResizePolicy(List.of());
-          kept.setRestartPolicyRules(List.of());
-          kept.setVolumeDevices(List.of());
-          kept.setVolumeMounts(List.of());
-          kept.setAdditionalProperties(Map.of());
-          out.add(kept);
-        }
-      }
-    }
-    return out;
+    return keepEach(all, CacheTrimming::container);
   }
 
   private static List<EphemeralContainer> ephemeralContainers(List<EphemeralContainer> all) {
+    return keepEach(all, CacheTrimming::ephemeralContainer);
+  }
+
+  private static List<ContainerStatus> statuses(List<ContainerStatus> all) {
+    return keepEach(all, CacheTrimming::status);
+  }
+
+  /** The kept form of each item; null items are dropped, an empty list is the shared one. */
+  private static <T> List<T> keepEach(List<T> all, UnaryOperator<T> keep) {
     if (all == null || all.isEmpty()) {
       return List.of();
     }
-    List<EphemeralContainer> out = new ArrayList<>(all == null ? 0 : all.size());
-    if (all != null) {
-      for (EphemeralContainer c : all) {
-        if (c != null) {
-          EphemeralContainer kept = new EphemeralContainer();
-          kept.setName(intern(c.getName()));
-          kept.setImage(intern(c.getImage()));
-          kept.setImagePullPolicy(intern(c.getImagePullPolicy()));
-          kept.setArgs(List.of());
-          kept.setCommand(List.of());
-          kept.setEnv(List.of());
-          kept.setEnvFrom(List.of());
-          kept.setPorts(List.of());
-          kept.setResizePolicy(List.of());
-          kept.setRestartPolicyRules(List.of());
-          kept.setVolumeDevices(List.of());
-          kept.setVolumeMounts(List.of());
-          kept.setAdditionalProperties(Map.of());
-          out.add(kept);
-        }
+    List<T> out = new ArrayList<>(all.size());
+    for (T item : all) {
+      if (item != null) {
+        out.add(keep.apply(item));
       }
     }
     return out;
   }
 
-  private static List<ContainerStatus> statuses(List<ContainerStatus> all) {
-    if (all == null || all.isEmpty()) {
-      return List.of();
-    }
-    List<ContainerStatus> out = new ArrayList<>(all == null ? 0 : all.size());
-    if (all != null) {
-      for (ContainerStatus s : all) {
-        if (s != null) {
-          ContainerStatus kept = new ContainerStatus();
-          kept.setName(intern(s.getName()));
-          kept.setImageID(intern(s.getImageID()));
-          kept.setAllocatedResources(Map.of());
-          kept.setAllocatedResourcesStatus(List.of());
-          kept.setVolumeMounts(List.of());
-          kept.setAdditionalProperties(Map.of());
-          out.add(kept);
-        }
-      }
-    }
-    return out;
+  // Container and EphemeralContainer share no type; the shared empty collections replace the
+  // fresh ones each new model object allocates.
+  private static Container container(Container c) {
+    Container kept = new Container();
+    kept.setName(intern(c.getName()));
+    kept.setImage(intern(c.getImage()));
+    kept.setImagePullPolicy(intern(c.getImagePullPolicy()));
+    kept.setArgs(List.of());
+    kept.setCommand(List.of());
+    kept.setEnv(List.of());
+    kept.setEnvFrom(List.of());
+    kept.setPorts(List.of());
+    kept.setResizePolicy(List.of());
+    kept.setRestartPolicyRules(List.of());
+    kept.setVolumeDevices(List.of());
+    kept.setVolumeMounts(List.of());
+    kept.setAdditionalProperties(Map.of());
+    return kept;
+  }
+
+  private static EphemeralContainer ephemeralContainer(EphemeralContainer c) {
+    EphemeralContainer kept = new EphemeralContainer();
+    kept.setName(intern(c.getName()));
+    kept.setImage(intern(c.getImage()));
+    kept.setImagePullPolicy(intern(c.getImagePullPolicy()));
+    kept.setArgs(List.of());
+    kept.setCommand(List.of());
+    kept.setEnv(List.of());
+    kept.setEnvFrom(List.of());
+    kept.setPorts(List.of());
+    kept.setResizePolicy(List.of());
+    kept.setRestartPolicyRules(List.of());
+    kept.setVolumeDevices(List.of());
+    kept.setVolumeMounts(List.of());
+    kept.setAdditionalProperties(Map.of());
+    return kept;
+  }
+
+  private static ContainerStatus status(ContainerStatus s) {
+    ContainerStatus kept = new ContainerStatus();
+    kept.setName(intern(s.getName()));
+    kept.setImageID(intern(s.getImageID()));
+    kept.setAllocatedResources(Map.of());
+    kept.setAllocatedResourcesStatus(List.of());
+    kept.setVolumeMounts(List.of());
+    kept.setAdditionalProperties(Map.of());
+    return kept;
   }
 
   private static String intern(String value) {
