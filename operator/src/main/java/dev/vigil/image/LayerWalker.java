@@ -43,7 +43,7 @@ public final class LayerWalker {
 
   /**
    * A file several readers want is held in memory once, up to this size, and replayed to each;
-   * a larger one streams to the first reader only (the others record why they did not read it).
+   * a larger one streams to the first reader only (the others skip it, logged at debug).
    */
   static final long MULTI_READER_BUFFER_BYTES = 16L * 1024 * 1024;
 
@@ -362,12 +362,14 @@ public final class LayerWalker {
       runReader(wanting.get(0), path,
           prefix.length == 0 ? content : prefixed(prefix, content),
           size);
-      for (EntryReader other : wanting.subList(1, wanting.size())) {
-        addReading(new EntryReading(other.name(), path, layerDigest, -1, null,
-            "not read: " + wanting.get(0).name() + " read this file of " + size
-                + " bytes as it streamed, and a second read needs it held in memory, which only"
-                + " files up to " + MULTI_READER_BUFFER_BYTES + " bytes are"));
-      }
+      // Not a failure of the file or of the other readers: a limit of reading once. The readers
+      // are ordered so that the one that matters most for large files reads them (Go before
+      // cargo-auditable for executables, Java before both for an executable jar); a problem here
+      // would mark every image with a large executable as partly unreadable.
+      Log.LOG.debug("layer {}: {} ({} bytes) read by {} only; {} skipped it (several readers read"
+              + " one file only up to {} bytes)", layerDigest, path, size, wanting.get(0).name(),
+          wanting.subList(1, wanting.size()).stream().map(EntryReader::name).toList(),
+          MULTI_READER_BUFFER_BYTES);
     }
 
     /**

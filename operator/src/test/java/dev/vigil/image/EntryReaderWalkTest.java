@@ -206,7 +206,7 @@ class EntryReaderWalkTest {
   }
 
   @Test
-  void twoReadersWantingOneFileBothGetAllOfItOrTheSecondSaysWhyNot() throws Exception {
+  void twoReadersWantingOneFileBothGetAllOfItOrOnlyTheFirstReadsALargeOneWithoutAFailure() throws Exception {
     byte[] small = "shared content".getBytes(StandardCharsets.UTF_8);
     byte[] huge = new byte[(int) LayerWalker.MULTI_READER_BUFFER_BYTES + 1];
     byte[] tar = TarLayer.pax()
@@ -220,11 +220,10 @@ class EntryReaderWalkTest {
     assertEquals(sha256(small), summary(facts, "first", "bin/tool").sha256());
     assertEquals(sha256(small), summary(facts, "second", "bin/tool").sha256());
     assertEquals(huge.length, summary(facts, "first", "bin/huge").bytes());
-    EntryReading notRead = facts.readings().stream()
-        .filter(r -> r.reader().equals("second") && r.path().equals("bin/huge")).findFirst().orElseThrow();
-    assertNull(notRead.result());
-    assertTrue(notRead.failure().startsWith("not read: first read this file of " + huge.length + " bytes"),
-        notRead.failure());
+    // Skipping is a limit of reading once, not a failure: a failure becomes an inventory problem,
+    // which would mark every image with a large executable as partly unreadable.
+    assertTrue(facts.readings().stream()
+        .noneMatch(r -> r.reader().equals("second") && r.path().equals("bin/huge")));
   }
 
   @Test

@@ -44,6 +44,9 @@ public final class LanguagePackages {
 
   /** The readers of a scan in production: every ecosystem Vigil reads, one line each. */
   public static LanguagePackages standard() {
+    // The order matters for files several readers want: one over 16 MiB is read by the first of
+    // them only (LayerWalker), so an executable jar goes to the Java reader and a large
+    // executable to the Go reader rather than the cargo-auditable one.
     return new LanguagePackages(List.of(
         new JavaArchiveReader(),
         new GoBinaryReader(),
