@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * zip files and directories carry their records. The records are the real advisories of
  * resources/osv-appdeps.
  */
-class LanguageEcosystemSourcesTest {
+public class LanguageEcosystemSourcesTest {
 
   private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-01T10:00:00Z"), ZoneOffset.UTC);
   private static final Pattern ECOSYSTEM = Pattern.compile("\"ecosystem\": \"([^\"]+)\"");
@@ -57,8 +57,11 @@ class LanguageEcosystemSourcesTest {
     return Path.of(LanguageEcosystemSourcesTest.class.getResource("/osv-appdeps").toURI());
   }
 
-  /** The current records (not the older revision) grouped by ecosystem, as all.zip files. */
-  private static Map<String, byte[]> zipsByEcosystem() throws Exception {
+  /**
+   * The current records (not the older revision) grouped by ecosystem, as all.zip files; also
+   * served as a local osv.dev bucket by VulnerabilityFeedBucketTest.
+   */
+  public static Map<String, byte[]> zipsByEcosystem() throws Exception {
     Map<String, Map<String, String>> byEcosystem = new TreeMap<>();
     try (Stream<Path> files = Files.list(records())) {
       for (Path file : files.filter(f -> f.toString().endsWith(".json") && !f.toString().contains("@")).toList()) {
