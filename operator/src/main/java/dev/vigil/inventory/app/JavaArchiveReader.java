@@ -43,6 +43,14 @@ import java.util.regex.Pattern;
  */
 public final class JavaArchiveReader implements LanguagePackageReader {
 
+  /**
+   * What the problem sentence of an archive without Maven coordinates says after its path: such
+   * an archive is not unreadable, only unidentifiable offline, and the scan reports it apart from
+   * files it could not read.
+   */
+  public static final String NO_COORDINATES = ": no Maven coordinates (";
+
+
   public static final String ECOSYSTEM = "Maven";
   public static final int DEFAULT_MAX_DEPTH = 16;
   public static final long DEFAULT_MAX_INFLATED_BYTES = 2L << 30;
@@ -309,7 +317,7 @@ public final class JavaArchiveReader implements LanguagePackageReader {
 
     private void unidentified(String path, int depth) {
       JarFileName file = JarFileName.parse(path);
-      problem(path + ": no Maven coordinates (no pom.properties, no META-INF/maven pom.xml, no"
+      problem(path + NO_COORDINATES + "no pom.properties, no META-INF/maven pom.xml, no"
           + " groupId in MANIFEST.MF); not matched against advisories"
           + (file.version() != null
               ? " (the file name suggests " + file.artifactId() + " " + file.version() + ")"
