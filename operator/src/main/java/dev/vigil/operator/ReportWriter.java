@@ -102,7 +102,9 @@ public final class ReportWriter {
         next.conditions.sort(java.util.Comparator.comparing(Condition::getType));
       });
     }
-    ImageReport report = existing != null ? existing : create(workload, container);
+    // A new report carries its inputs from its creation: adding them afterwards cost a GET and a
+    // patch per report on a first run.
+    ImageReport report = existing != null ? existing : create(workload, container, inputs);
     boolean annotationChanged = !inputs.equals(annotations(report).get(INPUTS_ANNOTATION));
     boolean statusChanged = previous == null || !StatusDiff.same(withoutVolatile(previous), withoutVolatile(next));
     if (annotationChanged) {
@@ -180,7 +182,7 @@ public final class ReportWriter {
    */
   public void markFailed(Workload workload, ContainerImage container, String message) {
     ImageReport existing = fetch(workload, container.container());
-    ImageReport report = existing != null ? existing : create(workload, container);
+    ImageReport report = existing != null ? existing : create(workload, container, null);
     ImageReportStatus status = report.getStatus() == null ? new ImageReportStatus()
         : StatusDiff.copy(report.getStatus(), ImageReportStatus.class);
     if (status.workload == null) {
@@ -222,11 +224,13 @@ public final class ReportWriter {
     }
   }
 
-  private ImageReport create(Workload workload, ContainerImage container) {
+  /** @param inputs the inputs annotation to create it with, null for none */
+  private ImageReport create(Workload workload, ContainerImage container, String inputs) {
     ImageReport report = new ImageReport();
     report.setMetadata(new ObjectMetaBuilder()
         .withName(name(workload, container.container()))
         .withNamespace(workload.namespace())
+        .withAnnotations(inputs == null ? null : Map.of(INPUTS_ANNOTATION, inputs))
         .withLabels(Map.of(
             ImageReport.LABEL_WORKLOAD_KIND, workload.kind().name(),
             ImageReport.LABEL_WORKLOAD_NAME, shorten(workload.name()),
