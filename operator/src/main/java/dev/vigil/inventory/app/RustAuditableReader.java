@@ -39,7 +39,13 @@ public final class RustAuditableReader implements LanguagePackageReader {
   // first literal: a large dependency list compresses so (64 bytes were not enough).
   private static final int PROBE_INPUT = 1024;
   private static final byte[] PREFIX = "{\"packages\":[".getBytes(StandardCharsets.US_ASCII);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Created when cargo-auditable data is found, not when the reader is: every scan constructs the
+   * standard readers, and a databind mapper is a cost a cold CLI run need not pay (issue 12).
+   */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   private final long scanCap;
   private final int maxProbes;
@@ -233,7 +239,7 @@ public final class RustAuditableReader implements LanguagePackageReader {
   static PackageEvidence parse(String where, byte[] json) {
     JsonNode root;
     try {
-      root = JSON.readTree(json);
+      root = Json.MAPPER.readTree(json);
     } catch (IOException e) {
       return problem(where + ": cargo-auditable data is not valid JSON: " + e.getMessage());
     }
