@@ -39,7 +39,7 @@ public class VigilCommand implements Runnable {
   }
 
   /**
-   * Ends the selector threads of the JDK HTTP clients (registry, vulnerability data). At exit
+   * Ends the selector threads of the JDK HTTP clients (vulnerability data downloads). At exit
    * the JVM waits at least 300 ms for every thread that is inside native code, and a selector
    * thread always is (waiting in epoll). Java 17's HttpClient has no close(); its selector loop
    * ends when the thread is interrupted. Only called when the command is done.

@@ -2,78 +2,46 @@ package dev.vigil.registry;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.net.http.HttpResponse;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A response body as an InputStream that, unlike the JDK's own, fails a read that waits longer
- * than an idle timeout (a stalled server would otherwise block a scan forever), pulls one chunk
- * at a time (so memory stays bounded) and runs a callback once when it is finished (end of data,
- * failure or close), which releases the registry's concurrency permit.
+ * A response body that fails a read waiting longer than the idle timeout with a message saying
+ * so, fails a body that ends before its Content-Length (the connection broke off) instead of
+ * looking complete, and runs a callback once when it is finished with (end of data, failure or
+ * close), which releases the registry's concurrency permit. Closed before its end, it drops the
+ * connection rather than reading the rest of a layer nobody wants.
  */
-final class BodyStream extends InputStream implements HttpResponse.BodySubscriber<InputStream> {
+final class BodyStream extends InputStream {
 
-  private static final Object END = new Object();
-
-  private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-  private final long idleTimeoutNanos;
+  private final InputStream in;
+  private final long length;
+  private final HttpURLConnection connection;
   private final Duration idleTimeout;
-  private final AtomicBoolean finished = new AtomicBoolean();
-  private volatile Flow.Subscription subscription;
   private volatile Runnable onFinish = () -> {};
-  private Iterator<ByteBuffer> buffers = Collections.emptyIterator();
-  private ByteBuffer current;
+  private final AtomicBoolean finished = new AtomicBoolean();
   private boolean ended;
   private boolean closed;
+  private long received;
 
-  BodyStream(Duration idleTimeout) {
+  /**
+   * @param length the announced Content-Length, or -1
+   * @param connection dropped when the body is abandoned before its end
+   */
+  BodyStream(InputStream in, long length, HttpURLConnection connection, Duration idleTimeout) {
+    this.in = in;
+    this.length = length;
+    this.connection = connection;
     this.idleTimeout = idleTimeout;
-    this.idleTimeoutNanos = idleTimeout.toNanos();
   }
 
   /** Runs once when the body is finished with, whichever way. */
   void onFinish(Runnable callback) {
     this.onFinish = Objects.requireNonNull(callback);
-  }
-
-  @Override
-  public CompletionStage<InputStream> getBody() {
-    return CompletableFuture.completedStage(this);
-  }
-
-  @Override
-  public void onSubscribe(Flow.Subscription s) {
-    this.subscription = s;
-    s.request(1);
-  }
-
-  @Override
-  public void onNext(List<ByteBuffer> item) {
-    queue.offer(item);
-  }
-
-  @Override
-  public void onError(Throwable throwable) {
-    queue.offer(throwable);
-  }
-
-  @Override
-  public void onComplete() {
-    queue.offer(END);
   }
 
   @Override
@@ -92,45 +60,36 @@ final class BodyStream extends InputStream implements HttpResponse.BodySubscribe
     if (len == 0) {
       return 0;
     }
-    while (current == null || !current.hasRemaining()) {
-      if (buffers.hasNext()) {
-        current = buffers.next();
-        continue;
-      }
-      if (ended) {
-        return -1;
-      }
-      Object item;
-      try {
-        item = queue.poll(idleTimeoutNanos, TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        abort();
-        throw new InterruptedIOException("interrupted while reading response body");
-      }
-      if (item == null) {
-        abort();
-        throw new HttpTimeoutException("no data received for " + idleTimeout.toMillis() + " ms");
-      }
-      if (item == END) {
-        ended = true;
-        finish();
-        return -1;
-      }
-      if (item instanceof Throwable t) {
-        ended = true;
-        finish();
-        throw t instanceof IOException io
-            ? io
-            : new IOException("response body failed: " + t.getMessage(), t);
-      }
-      @SuppressWarnings("unchecked")
-      List<ByteBuffer> chunk = (List<ByteBuffer>) item;
-      buffers = chunk.iterator();
-      subscription.request(1);
+    if (ended) {
+      return -1;
     }
-    int n = Math.min(len, current.remaining());
-    current.get(b, off, n);
+    int n;
+    try {
+      n = in.read(b, off, len);
+    } catch (SocketTimeoutException e) {
+      abort();
+      HttpTimeoutException timeout =
+          new HttpTimeoutException("no data received for " + idleTimeout.toMillis() + " ms");
+      timeout.initCause(e);
+      throw timeout;
+    } catch (IOException | RuntimeException e) {
+      abort();
+      throw e;
+    }
+    if (n < 0) {
+      if (length >= 0 && received < length) {
+        abort();
+        throw new IOException("the connection closed after " + received + " of " + length + " announced bytes");
+      }
+      ended = true;
+      try {
+        in.close(); // hands a kept-alive connection back for the next request
+      } finally {
+        finish();
+      }
+      return -1;
+    }
+    received += n;
     return n;
   }
 
@@ -147,11 +106,11 @@ final class BodyStream extends InputStream implements HttpResponse.BodySubscribe
 
   private void abort() {
     ended = true;
-    Flow.Subscription s = subscription;
-    if (s != null) {
-      s.cancel();
+    try {
+      connection.disconnect();
+    } finally {
+      finish();
     }
-    finish();
   }
 
   private void finish() {

@@ -3,10 +3,7 @@ package dev.vigil.registry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -34,12 +31,12 @@ final class HttpExecutor {
   private static final int MAX_REDIRECTS = 5;
 
   private final RegistryClientConfig config;
-  private final HttpClients clients;
+  private final HttpTransport transport;
   private final Map<String, Semaphore> permits = new ConcurrentHashMap<>();
 
-  HttpExecutor(RegistryClientConfig config, HttpClients clients) {
+  HttpExecutor(RegistryClientConfig config, HttpTransport transport) {
     this.config = config;
-    this.clients = clients;
+    this.transport = transport;
   }
 
   /**
@@ -229,41 +226,29 @@ final class HttpExecutor {
     String originalAuthority = authority(uri);
     boolean dropAuthorization = false;
     for (int hop = 0; ; hop++) {
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(uri).timeout(config.requestTimeout()).header("User-Agent", config.userAgent());
-      if ("HEAD".equals(call.method())) {
-        request.method("HEAD", HttpRequest.BodyPublishers.noBody());
-      } else {
-        request.GET();
+      if (Thread.currentThread().isInterrupted()) {
+        // A blocking connection does not notice an interrupt; a cancelled scan stops here.
+        throw call.failure(RegistryException.Kind.FAILED, "interrupted", -1);
       }
-      if ("http".equals(uri.getScheme())) {
-        request.version(HttpClient.Version.HTTP_1_1);
+      Map<String, String> headers = call.headers();
+      if (dropAuthorization) {
+        headers = new java.util.LinkedHashMap<>(headers);
+        headers.keySet().removeIf(name -> name.equalsIgnoreCase("Authorization"));
       }
-      for (Map.Entry<String, String> header : call.headers().entrySet()) {
-        if (dropAuthorization && header.getKey().equalsIgnoreCase("Authorization")) {
-          continue;
-        }
-        request.header(header.getKey(), header.getValue());
-      }
-      BodyStream body = new BodyStream(config.readTimeout());
-      HttpResponse<InputStream> response;
+      HttpTransport.Exchange response;
       try {
-        response = clients.forUri(uri).send(request.build(), info -> body);
+        response = transport.exchange(call.method(), uri, headers);
       } catch (IOException e) {
         notifyListener(call.registry(), "error");
         throw e;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        notifyListener(call.registry(), "error");
-        throw call.failure(RegistryException.Kind.FAILED, "interrupted", -1, e);
       }
-      int status = response.statusCode();
+      int status = response.status();
       notifyListener(call.registry(), Integer.toString(status));
       Optional<String> location = response.headers().firstValue("Location");
       if (!isRedirect(status) || location.isEmpty()) {
-        return new Response(call, status, response.headers(), uri, body);
+        return new Response(call, status, response.headers(), uri, response.body());
       }
-      body.close();
+      response.body().close();
       if (hop >= MAX_REDIRECTS) {
         throw call.failure(
             RegistryException.Kind.FAILED, "more than " + MAX_REDIRECTS + " redirects", status);

@@ -15,7 +15,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * {@link ImageSource} over the OCI distribution API with {@link java.net.http.HttpClient}:
+ * {@link ImageSource} over the OCI distribution API (HTTP/1.1, {@link HttpTransport}):
  * anonymous, Basic and Bearer-token auth with credentials from image pull secrets, retries
  * with backoff, a per-registry concurrency limit, size limits, and digest verification of
  * everything fetched by digest.
@@ -37,7 +37,7 @@ public final class RegistryClient implements ImageSource {
 
     Shared(RegistryClientConfig config) {
       this.config = config;
-      this.authenticator = new Authenticator(new HttpExecutor(config, new HttpClients(config)), config);
+      this.authenticator = new Authenticator(new HttpExecutor(config, new HttpTransport(config)), config);
     }
   }
 
