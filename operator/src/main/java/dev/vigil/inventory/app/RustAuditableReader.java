@@ -112,10 +112,7 @@ public final class RustAuditableReader implements LanguagePackageReader {
             }
             stop = Math.min(end, p + (nextLoaded(format, abs) - abs));
           }
-          for (; p < stop; p++) {
-            if (b[p] != 0x78 || !zlibHeader(b, p, len)) {
-              continue;
-            }
+          while ((p = nextZlibHeader(b, p, (int) stop, len)) >= 0) {
             if (++probes > maxProbes) {
               return new PackageEvidence(
                   List.of(),
@@ -125,7 +122,9 @@ public final class RustAuditableReader implements LanguagePackageReader {
             if (startsWithPrefix(probe, probeOut, b, p, len)) {
               return inflateAndParse(where, window, p);
             }
+            p++;
           }
+          p = (int) stop;
         }
       } while (window.advance());
     } finally {
@@ -157,6 +156,20 @@ public final class RustAuditableReader implements LanguagePackageReader {
       }
     }
     return next;
+  }
+
+  /**
+   * Where in {@code b[from, to)} the next zlib header starts, or -1. The one hot loop of this
+   * reader, kept in a method of its own: the JIT then compiles a few bytes of loop instead of
+   * the whole of {@link #read} (which cost a cold scan of a Debian image 0.1 s of compiler time).
+   */
+  private static int nextZlibHeader(byte[] b, int from, int to, int len) {
+    for (int p = from; p < to; p++) {
+      if (b[p] == 0x78 && zlibHeader(b, p, len)) {
+        return p;
+      }
+    }
+    return -1;
   }
 
   /** RFC 1950: deflate, no preset dictionary, check bits right, a block type that exists. */
