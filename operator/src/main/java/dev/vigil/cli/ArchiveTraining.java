@@ -83,6 +83,7 @@ public final class ArchiveTraining {
           System.exit(1);
         }
       }
+      loadJdkDefaultClassList();
     } finally {
       server.stop(0);
       try (var files = Files.list(dir)) {
@@ -91,6 +92,29 @@ public final class ArchiveTraining {
         }
       }
       Files.delete(dir);
+    }
+  }
+
+  /**
+   * Loads (without initialising) the classes of the JDK's own default class list, so that a
+   * class list dumped from this run holds them too: the static archive built from it replaces
+   * the JDK's default archive, and should not start the operator or a JDK tool slower than it.
+   */
+  private static void loadJdkDefaultClassList() throws IOException {
+    Path list = Path.of(System.getProperty("java.home"), "lib", "classlist");
+    if (!Files.isReadable(list)) {
+      return;
+    }
+    for (String line : Files.readAllLines(list, StandardCharsets.UTF_8)) {
+      if (line.isBlank() || line.startsWith("#") || line.startsWith("@")) {
+        continue;
+      }
+      String name = line.split("\\s+", 2)[0].replace('/', '.');
+      try {
+        Class.forName(name, false, ArchiveTraining.class.getClassLoader());
+      } catch (ClassNotFoundException | LinkageError e) {
+        // Not in this JVM build; the archive simply does not hold it.
+      }
     }
   }
 
@@ -145,6 +169,12 @@ public final class ArchiveTraining {
         file(tar, "usr/bin/tool-" + i, 0755, "#!/bin/sh\necho tool " + i + "\n".repeat(1 + i % 7));
       }
       file(tar, "usr/bin/su", 04755, "setuid binary");
+      // A real ELF executable (this JVM's launcher), so that the binary readers' classes are
+      // trained too.
+      Path launcher = Path.of(System.getProperty("java.home"), "bin", "java");
+      if (Files.isReadable(launcher)) {
+        file(tar, "usr/bin/java", 0755, Files.readAllBytes(launcher));
+      }
       file(tar, "usr/share/doc/training/" + "long-".repeat(30) + "name", 0644, "a name longer than 100 bytes");
       directory(tar, "var/lib/dpkg/");
       StringBuilder status = new StringBuilder();
@@ -168,7 +198,10 @@ public final class ArchiveTraining {
   }
 
   private static void file(TarArchiveOutputStream tar, String path, int mode, String content) throws IOException {
-    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    file(tar, path, mode, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void file(TarArchiveOutputStream tar, String path, int mode, byte[] bytes) throws IOException {
     TarArchiveEntry entry = new TarArchiveEntry(path);
     entry.setMode(mode);
     entry.setSize(bytes.length);
