@@ -104,7 +104,7 @@ public final class ImageFacts implements ImageFiles {
         removeBelow(view, directory);
       }
       for (FileEntry entry : layer.entries()) {
-        if (entry.type() != FileEntry.Type.DIRECTORY) {
+        if (entry.type() != FileEntry.Type.DIRECTORY && hasAnythingBelow(view, entry.path())) {
           // A file, link or device replacing a directory takes its contents with it.
           removeBelow(view, entry.path());
         }
@@ -168,6 +168,19 @@ public final class ImageFacts implements ImageFiles {
     } else {
       below(map, directory).clear();
     }
+  }
+
+  /**
+   * Whether any path lies below {@code path}: one lookup, where {@link #removeBelow} builds a
+   * sub-map; asked for every file of every layer, and the answer is almost always no.
+   */
+  private static boolean hasAnythingBelow(NavigableMap<String, ?> map, String path) {
+    if (path.isEmpty()) {
+      return !map.isEmpty();
+    }
+    String prefix = path + "/";
+    String next = map.ceilingKey(prefix);
+    return next != null && next.startsWith(prefix);
   }
 
   /** The sub-map of paths strictly below a directory: "dir/" up to "dir0" ('0' follows '/'). */
