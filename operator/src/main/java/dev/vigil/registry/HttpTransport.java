@@ -41,6 +41,14 @@ final class HttpTransport {
    */
   HttpTransport(RegistryClientConfig config) {
     this.config = config;
+    // HttpURLConnection keeps at most http.maxConnections idle connections per host (default 5)
+    // and closes the others after their request; a client with more requests in flight to one
+    // registry would open (and with TLS, handshake) those anew each time. The JDK reads the
+    // property once, when the first connection is made; a value the user set wins.
+    if (System.getProperty("http.maxConnections") == null) {
+      System.setProperty("http.maxConnections",
+          Integer.toString(Math.max(5, config.maxConcurrentRequestsPerRegistry())));
+    }
     this.tls = config.caBundle() == null ? null : CaBundle.sslContext(config.caBundle()).getSocketFactory();
   }
 
