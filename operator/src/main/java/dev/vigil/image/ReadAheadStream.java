@@ -31,6 +31,9 @@ final class ReadAheadStream extends InputStream {
     static final Chunk END = new Chunk(null, -1, null);
   }
 
+  /** How long close() lets the thread notice the interrupt before it closes the source under it. */
+  private static final long STOP_WAIT_MILLIS = 200;
+
   private final InputStream source;
   private final BlockingQueue<Chunk> filled = new ArrayBlockingQueue<>(CHUNKS);
   private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(CHUNKS + 2);
@@ -185,10 +188,19 @@ final class ReadAheadStream extends InputStream {
     closed = true;
     thread.interrupt();
     boolean interrupted = false;
+    boolean sourceClosed = false;
     while (true) {
       try {
-        thread.join();
-        break;
+        thread.join(sourceClosed ? 0 : STOP_WAIT_MILLIS);
+        if (!thread.isAlive()) {
+          break;
+        }
+        if (!sourceClosed) {
+          // A read blocked on a socket does not notice the interrupt (the registry's
+          // HttpURLConnection); closing the source under it drops the connection and ends it.
+          sourceClosed = true;
+          closeQuietly(source);
+        }
       } catch (InterruptedException e) {
         interrupted = true;
       }
@@ -198,6 +210,16 @@ final class ReadAheadStream extends InputStream {
     }
     filled.clear();
     free.clear();
-    source.close();
+    if (!sourceClosed) {
+      source.close();
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException | RuntimeException e) {
+      // The stream is abandoned; the reading thread reports nothing to anyone any more.
+    }
   }
 }

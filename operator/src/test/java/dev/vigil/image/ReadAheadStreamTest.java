@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -161,5 +162,39 @@ class ReadAheadStreamTest {
     assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("test-stalled")),
         "the thread ended");
     assertThrows(IOException.class, in::read);
+  }
+
+  @Test
+  void closeDropsASourceWhoseReadIgnoresTheInterruptSoTheBlockedReadEnds() throws Exception {
+    CountDownLatch reading = new CountDownLatch(1);
+    CountDownLatch sourceClosed = new CountDownLatch(1);
+    // Like a socket read: an interrupt does not end it, closing the socket does.
+    InputStream socketLike = new InputStream() {
+      @Override
+      public int read() throws IOException {
+        reading.countDown();
+        while (true) {
+          try {
+            if (sourceClosed.await(60, TimeUnit.SECONDS)) {
+              throw new java.net.SocketException("Socket closed");
+            }
+          } catch (InterruptedException e) {
+            // not noticed
+          }
+        }
+      }
+
+      @Override
+      public void close() {
+        sourceClosed.countDown();
+      }
+    };
+    ReadAheadStream in = new ReadAheadStream(socketLike, "test-socket-like");
+    assertTrue(reading.await(10, TimeUnit.SECONDS));
+
+    assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), in::close);
+    assertEquals(0, sourceClosed.getCount(), "the source is closed");
+    assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("test-socket-like")),
+        "the thread ended");
   }
 }
