@@ -110,18 +110,19 @@ final class HttpTransport {
     }
     HttpHeaders responseHeaders = headersOf(connection);
     InputStream in;
-    if ("HEAD".equals(method)) {
+    try {
+      in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+    } catch (IOException | RuntimeException e) {
+      connection.disconnect();
+      throw e;
+    }
+    if (in == null) {
+      // No body to read to its end, so no way to reuse the connection: drop it.
+      connection.disconnect();
       in = InputStream.nullInputStream();
-    } else if (status >= 400) {
-      in = connection.getErrorStream();
-    } else {
-      in = connection.getInputStream();
     }
     long length = "HEAD".equals(method) ? 0 : responseHeaders.firstValueAsLong("Content-Length").orElse(-1);
-    return new Exchange(
-        status,
-        responseHeaders,
-        new BodyStream(in == null ? InputStream.nullInputStream() : in, length, connection, config.readTimeout()));
+    return new Exchange(status, responseHeaders, new BodyStream(in, length, connection, config.readTimeout()));
   }
 
   /**

@@ -134,4 +134,25 @@ class HttpTransportTest {
       }
     }
   }
+
+  @Test
+  void aConnectionIsReusedAfterAHeadAndAfterABodyReadToItsEnd() throws Exception {
+    List<Integer> clientPorts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    server.on("/v2/r/blobs/b", ex -> {
+      clientPorts.add(ex.getRemoteAddress().getPort());
+      ScriptedServer.respond(ex, 200, "application/octet-stream", new byte[100_000]);
+    });
+    HttpTransport transport = transport(Duration.ofSeconds(5));
+
+    transport.exchange("HEAD", uri("/v2/r/blobs/b"), Map.of()).body().close();
+    try (InputStream body = transport.exchange("GET", uri("/v2/r/blobs/b"), Map.of()).body()) {
+      assertEquals(100_000, body.readAllBytes().length);
+    }
+    try (InputStream body = transport.exchange("GET", uri("/v2/r/blobs/b"), Map.of()).body()) {
+      assertEquals(100_000, body.readAllBytes().length);
+    }
+
+    assertEquals(3, clientPorts.size());
+    assertEquals(1, clientPorts.stream().distinct().count(), "one connection for all three: " + clientPorts);
+  }
 }
