@@ -79,27 +79,20 @@ final class HttpTransport {
     for (Map.Entry<String, String> header : headers.entrySet()) {
       connection.setRequestProperty(header.getKey(), header.getValue());
     }
-    try {
-      connection.connect();
-    } catch (SocketTimeoutException e) {
-      connection.disconnect();
-      HttpConnectTimeoutException timeout =
-          new HttpConnectTimeoutException("no connection within " + config.connectTimeout().toMillis() + " ms");
-      timeout.initCause(e);
-      throw timeout;
-    } catch (IOException | RuntimeException e) {
-      connection.disconnect();
-      throw e;
-    }
     int status;
     try {
-      status = connection.getResponseCode();
-    } catch (SocketTimeoutException e) {
-      connection.disconnect();
-      HttpTimeoutException timeout =
-          new HttpTimeoutException("no response within " + config.readTimeout().toMillis() + " ms");
-      timeout.initCause(e);
-      throw timeout;
+      try {
+        connection.connect();
+      } catch (SocketTimeoutException e) {
+        throw withCause(new HttpConnectTimeoutException(
+            "no connection within " + config.connectTimeout().toMillis() + " ms"), e);
+      }
+      try {
+        status = connection.getResponseCode();
+      } catch (SocketTimeoutException e) {
+        throw withCause(new HttpTimeoutException(
+            "no response within " + config.readTimeout().toMillis() + " ms"), e);
+      }
     } catch (IOException | RuntimeException e) {
       connection.disconnect();
       throw e;
@@ -143,6 +136,11 @@ final class HttpTransport {
       }
     }
     return HttpHeaders.of(merged, (name, value) -> true);
+  }
+
+  private static <T extends IOException> T withCause(T failure, Throwable cause) {
+    failure.initCause(cause);
+    return failure;
   }
 
   private static int millis(long millis) {
