@@ -56,13 +56,21 @@ final class BinaryWindow {
    * @param limit no byte at or past this offset is read
    */
   BinaryWindow(InputStream in, int chunk, int keep, long limit) {
+    this(in, chunk, keep, limit, Long.MAX_VALUE);
+  }
+
+  /**
+   * @param size the file's size, when known: a file smaller than a chunk gets a buffer of its
+   *     own size plus one byte (most executables of an image are a few KiB to a few tens of KiB)
+   */
+  BinaryWindow(InputStream in, int chunk, int keep, long limit, long size) {
     if (keep >= chunk) {
       throw new IllegalArgumentException("keep " + keep + " must be below chunk " + chunk);
     }
     this.in = in;
     this.keep = keep;
     this.limit = limit;
-    this.buf = new byte[chunk];
+    this.buf = new byte[(int) Math.max(keep + 1L, Math.min(chunk, Math.min(size, limit) + 1))];
   }
 
   byte[] buffer() {

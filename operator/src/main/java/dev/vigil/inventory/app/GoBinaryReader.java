@@ -108,7 +108,7 @@ public final class GoBinaryReader implements LanguagePackageReader {
     Scan(String where, InputStream in, long size) {
       this.where = where;
       this.size = size;
-      this.window = new BinaryWindow(in, CHUNK, KEEP, scanCap);
+      this.window = new BinaryWindow(in, CHUNK, KEEP, scanCap, size);
     }
 
     PackageEvidence run() throws IOException {

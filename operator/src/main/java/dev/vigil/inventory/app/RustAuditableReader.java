@@ -82,7 +82,7 @@ public final class RustAuditableReader implements LanguagePackageReader {
   @Override
   public PackageEvidence read(String path, InputStream content, long size) throws IOException {
     String where = "/" + path;
-    BinaryWindow window = new BinaryWindow(content, CHUNK, PROBE_INPUT, scanCap);
+    BinaryWindow window = new BinaryWindow(content, CHUNK, PROBE_INPUT, scanCap, size);
     if (!window.advance()) {
       return PackageEvidence.NONE;
     }
