@@ -80,12 +80,18 @@ public final class RegistryClientConfig {
     return connectTimeout;
   }
 
-  /** Until response headers arrive; also the whole body of bounded (manifest, config) reads. */
+  /**
+   * The whole body of bounded reads (manifest, config, token), and the wait for one of a
+   * registry's concurrent request slots.
+   */
   public Duration requestTimeout() {
     return requestTimeout;
   }
 
-  /** Longest silence while streaming a blob before the read fails. */
+  /**
+   * Longest silence on a connection before the request fails: waiting for the response headers,
+   * and between the reads of a body.
+   */
   public Duration readTimeout() {
     return readTimeout;
   }
