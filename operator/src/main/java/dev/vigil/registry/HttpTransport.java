@@ -17,8 +17,8 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * One HTTP/1.1 exchange with a registry, token service or blob store, over the JDK's blocking
- * {@link HttpURLConnection}: no redirects followed, no caches, the connection kept alive for the
- * next request to the same host.
+ * {@link HttpURLConnection}: no redirects followed, the connection kept alive for the next
+ * request to the same host.
  *
  * <p>Why not the JDK's {@code java.net.http.HttpClient}: a registry exchange is one blocking
  * request whose body is streamed by the thread that asked for it. The asynchronous client hands
@@ -69,7 +69,9 @@ final class HttpTransport {
       https.setSSLSocketFactory(tls);
     }
     connection.setInstanceFollowRedirects(false);
-    connection.setUseCaches(false);
+    // useCaches stays on: no ResponseCache is installed, and turning it off makes the connection
+    // send "Cache-Control: no-cache", which a CDN in front of blob storage may take as a reason
+    // to go to its origin.
     connection.setConnectTimeout(millis(config.connectTimeout().toMillis()));
     connection.setReadTimeout(millis(config.readTimeout().toMillis()));
     connection.setRequestMethod(method);
