@@ -40,22 +40,6 @@ public final class LayerFacts {
       List<String> whiteouts,
       List<String> opaqueDirectories,
       List<CapturedFile> captured,
-      long tarEntryCount,
-      long compressedBytes,
-      long uncompressedBytes) {
-    this(layerDigest, diffId, mediaType, compression, entries, whiteouts, opaqueDirectories,
-        captured, List.of(), tarEntryCount, compressedBytes, uncompressedBytes);
-  }
-
-  LayerFacts(
-      String layerDigest,
-      String diffId,
-      String mediaType,
-      LayerCompression compression,
-      List<FileEntry> entries,
-      List<String> whiteouts,
-      List<String> opaqueDirectories,
-      List<CapturedFile> captured,
       List<EntryReading> readings,
       long tarEntryCount,
       long compressedBytes,

@@ -53,6 +53,14 @@ final class BinaryFormat {
   }
 
   /**
+   * Whether a file may be an executable worth searching for build data: executable by someone,
+   * or named .exe, and at least as long as the smallest header looked at (ELF's 64 bytes).
+   */
+  static boolean mayBeExecutable(String path, int mode, long size) {
+    return size >= 64 && ((mode & 0111) != 0 || path.endsWith(".exe"));
+  }
+
+  /**
    * The format of a file from its first bytes, or null when it is none of the executable
    * formats (a script, a text file, random bytes). Never throws: tables that run past the bytes
    * given or hold nonsense leave the segment list short or empty.
@@ -253,18 +261,17 @@ final class BinaryFormat {
     }
 
     static long u32(byte[] b, int at, boolean be) {
-      long v = 0;
-      for (int i = 0; i < 4; i++) {
-        int k = be ? i : 3 - i;
-        v = (v << 8) | (b[at + k] & 0xff);
-      }
-      return v;
+      return unsigned(b, at, 4, be);
     }
 
     static long u64(byte[] b, int at, boolean be) {
+      return unsigned(b, at, 8, be);
+    }
+
+    private static long unsigned(byte[] b, int at, int width, boolean be) {
       long v = 0;
-      for (int i = 0; i < 8; i++) {
-        int k = be ? i : 7 - i;
+      for (int i = 0; i < width; i++) {
+        int k = be ? i : width - 1 - i;
         v = (v << 8) | (b[at + k] & 0xff);
       }
       return v;

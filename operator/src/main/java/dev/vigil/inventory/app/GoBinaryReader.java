@@ -74,7 +74,7 @@ public final class GoBinaryReader implements LanguagePackageReader {
 
   @Override
   public boolean wants(String path, int mode, long size) {
-    return size >= 64 && ((mode & 0111) != 0 || path.endsWith(".exe"));
+    return BinaryFormat.mayBeExecutable(path, mode, size);
   }
 
   @Override
