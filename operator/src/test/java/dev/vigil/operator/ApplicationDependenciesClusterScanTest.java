@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.vigil.api.ImageReport;
 import dev.vigil.api.ImageReportStatus;
-import dev.vigil.api.ScanSchedule;
-import dev.vigil.api.ScanScheduleSpec;
 import dev.vigil.api.Severity;
 import dev.vigil.testsupport.ApplicationDependencyImage;
 import dev.vigil.testsupport.ApplicationDependencyImage.Finding;
@@ -16,8 +14,6 @@ import dev.vigil.testsupport.LocalRegistry;
 import dev.vigil.testsupport.OperatorInstall;
 import dev.vigil.testsupport.PushedImage;
 import dev.vigil.testsupport.RunningOperator;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.Comparator;
@@ -58,12 +54,7 @@ class ApplicationDependenciesClusterScanTest {
     cluster.deploymentWithPod(appNs, "shop",
         ClusterFixture.podSpec("shop", image.reference().toString(), null),
         Map.of("shop", ClusterFixture.imageId(registry.host() + "/team/polyglot", image.digest())));
-    ScanSchedule schedule = new ScanSchedule();
-    schedule.setMetadata(new ObjectMetaBuilder().withName("every-2s").withNamespace(opNs).build());
-    schedule.setSpec(new ScanScheduleSpec());
-    schedule.getSpec().interval = "2s";
-    schedule.getSpec().namespaceSelector = new LabelSelectorBuilder().withMatchLabels(scanned).build();
-    admin.resource(schedule).create();
+    admin.resource(ClusterFixture.scheduleEvery2s(opNs, scanned)).create();
 
     // No withLanguagePackages: the operator's own default readers are under test.
     operator = RunningOperator.in(install)

@@ -2,12 +2,15 @@ package dev.vigil.operator;
 
 import dev.vigil.api.ImagePolicy;
 import dev.vigil.api.ImagePolicySpec;
+import dev.vigil.api.ScanSchedule;
+import dev.vigil.api.ScanScheduleSpec;
 import dev.vigil.testsupport.KubeApi;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -192,6 +195,21 @@ final class ClusterFixture {
     p.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).build());
     p.setSpec(new ImagePolicySpec());
     return p;
+  }
+
+  /**
+   * A ScanSchedule "every-2s" in {@code ns} that runs every 2 s over the namespaces with these
+   * labels (every namespace when null).
+   */
+  static ScanSchedule scheduleEvery2s(String ns, Map<String, String> namespaceLabels) {
+    ScanSchedule schedule = new ScanSchedule();
+    schedule.setMetadata(new ObjectMetaBuilder().withName("every-2s").withNamespace(ns).build());
+    schedule.setSpec(new ScanScheduleSpec());
+    schedule.getSpec().interval = "2s";
+    if (namespaceLabels != null) {
+      schedule.getSpec().namespaceSelector = new LabelSelectorBuilder().withMatchLabels(namespaceLabels).build();
+    }
+    return schedule;
   }
 
   /** Events about the named object in its namespace. */

@@ -4,20 +4,19 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.vigil.api.ImagePolicy;
-import dev.vigil.api.ImagePolicySpec;
 import dev.vigil.api.ImageReport;
 import dev.vigil.api.ScanSchedule;
 import dev.vigil.api.ScanScheduleSpec;
 import dev.vigil.api.ScanScheduleStatus;
 import dev.vigil.testsupport.ApiRequestCounter;
-import dev.vigil.testsupport.Compression;
 import dev.vigil.testsupport.KubeApi;
 import dev.vigil.testsupport.OperatorInstall;
 import dev.vigil.testsupport.LocalRegistry;
+import dev.vigil.testsupport.Parallel;
 import dev.vigil.testsupport.PushedImage;
+import dev.vigil.testsupport.SampleImages;
 import dev.vigil.testsupport.RegistryPusher;
 import dev.vigil.testsupport.RunningOperator;
-import dev.vigil.testsupport.TestImages;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -36,9 +35,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -60,6 +56,11 @@ class ClusterScanBenchmarkTest {
   private static final int NAMESPACES = Integer.getInteger("vigil.bench.namespaces", 100);
   private static final int DIGESTS = Integer.getInteger("vigil.bench.digests", 300);
   private static final int REPOSITORIES = 30;
+  /**
+   * The label of the namespaces this benchmark scans, its own, so that benchmarks run one after
+   * another on one API server scan only their own workloads.
+   */
+  private static final Map<String, String> SCANNED = Map.of("vigil.dev/scan", "cluster-bench");
   private static final String SCHEDULE = "nightly";
 
   private static KubeApi api;
@@ -175,59 +176,30 @@ class ClusterScanBenchmarkTest {
   /** One tiny single-layer image per digest, spread over the repositories, pushed in parallel. */
   private static List<PushedImage> pushImages(LocalRegistry registry) throws Exception {
     RegistryPusher pusher = registry.pusher();
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    try {
-      List<Future<PushedImage>> pushes = new ArrayList<>();
-      for (int i = 0; i < DIGESTS; i++) {
-        int n = i;
-        pushes.add(pool.submit(() -> pusher.push("bench/app-" + (n % REPOSITORIES), "v" + n,
-            TestImages.image().user("1000")
-                .layer(TestImages.layer()
-                    .file("etc/os-release", "ID=alpine\nVERSION_ID=3.20.3\n")
-                    .file("app/build-" + n + ".txt", "build " + n + "\n")
-                    .build(Compression.GZIP))
-                .build())));
-      }
-      List<PushedImage> out = new ArrayList<>();
-      for (Future<PushedImage> f : pushes) {
-        out.add(f.get());
-      }
-      return out;
-    } finally {
-      pool.shutdownNow();
-    }
+    return Parallel.map(DIGESTS, 4,
+        n -> pusher.push("bench/app-" + (n % REPOSITORIES), "v" + n, SampleImages.alpineBuild(n)));
   }
 
   /** Namespaces, then per workload a Deployment, its ReplicaSet and its running pods, in parallel. */
   private static void createCluster(List<PushedImage> images) throws Exception {
     operatorNamespace = fixture.namespace("vigil-bench", Map.of());
     for (int n = 0; n < NAMESPACES; n++) {
-      NAMESPACE_NAMES.add(fixture.namespace("bench-team", Map.of("vigil.dev/scan", "enabled")));
+      NAMESPACE_NAMES.add(fixture.namespace("bench-team", SCANNED));
     }
-    ImagePolicy policy = new ImagePolicy();
-    policy.setMetadata(new ObjectMetaBuilder().withName("default").withNamespace(operatorNamespace).build());
-    policy.setSpec(new ImagePolicySpec());
+    ImagePolicy policy = ClusterFixture.policy(operatorNamespace, "default");
     policy.getSpec().match.namespaceSelector =
-        new LabelSelectorBuilder().withMatchLabels(Map.of("vigil.dev/scan", "enabled")).build();
+        new LabelSelectorBuilder().withMatchLabels(SCANNED).build();
     client.resource(policy).create();
 
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    try {
-      List<Future<?>> creations = new ArrayList<>();
-      for (int w = 0; w < WORKLOADS; w++) {
-        int n = w;
-        creations.add(pool.submit(() -> workload(n, images.get(n % images.size()))));
+    long start = System.nanoTime();
+    Parallel.map(WORKLOADS, 8, n -> {
+      workload(n, images.get(n % images.size()));
+      return null;
+    }, i -> {
+      if ((i + 1) % 500 == 0) {
+        figure("  %d workloads created after %d ms%n", i + 1, millisSince(start));
       }
-      long start = System.nanoTime();
-      for (int i = 0; i < creations.size(); i++) {
-        creations.get(i).get();
-        if ((i + 1) % 500 == 0) {
-          figure("  %d workloads created after %d ms%n", i + 1, millisSince(start));
-        }
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
   }
 
   private static void workload(int n, PushedImage image) {
@@ -266,7 +238,7 @@ class ClusterScanBenchmarkTest {
     schedule.setSpec(new ScanScheduleSpec());
     schedule.getSpec().interval = "10s";
     schedule.getSpec().namespaceSelector =
-        new LabelSelectorBuilder().withMatchLabels(Map.of("vigil.dev/scan", "enabled")).build();
+        new LabelSelectorBuilder().withMatchLabels(SCANNED).build();
     client.resource(schedule).create();
   }
 

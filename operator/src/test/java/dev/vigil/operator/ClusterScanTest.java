@@ -11,7 +11,6 @@ import dev.vigil.api.Conditions;
 import dev.vigil.api.ImagePolicy;
 import dev.vigil.api.ImageReport;
 import dev.vigil.api.ScanSchedule;
-import dev.vigil.api.ScanScheduleSpec;
 import dev.vigil.api.SeverityThreshold;
 import dev.vigil.testsupport.KubeApi;
 import dev.vigil.testsupport.LocalRegistry;
@@ -21,7 +20,6 @@ import dev.vigil.testsupport.RunningOperator;
 import dev.vigil.testsupport.SampleImages;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -103,12 +101,7 @@ class ClusterScanTest {
     team.getSpec().checks.exclude = List.of("VIG-IMG-009");
     admin.resource(team).create();
 
-    ScanSchedule schedule = new ScanSchedule();
-    schedule.setMetadata(new ObjectMetaBuilder().withName("every-2s").withNamespace(opNs).build());
-    schedule.setSpec(new ScanScheduleSpec());
-    schedule.getSpec().interval = "2s";
-    schedule.getSpec().namespaceSelector = new LabelSelectorBuilder().withMatchLabels(scanned).build();
-    admin.resource(schedule).create();
+    admin.resource(ClusterFixture.scheduleEvery2s(opNs, scanned)).create();
 
     operator = RunningOperator.in(install)
         .scan(RunningOperator.scanSettings(SampleImages.OSV.toString()))

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.vigil.api.ImagePolicy;
 import dev.vigil.api.ImageReport;
 import dev.vigil.api.ImageReportStatus;
-import dev.vigil.api.ScanSchedule;
-import dev.vigil.api.ScanScheduleSpec;
 import dev.vigil.api.SeverityThreshold;
 import dev.vigil.testsupport.KubeApi;
 import dev.vigil.testsupport.LocalRegistry;
@@ -17,8 +15,6 @@ import dev.vigil.testsupport.PushedImage;
 import dev.vigil.testsupport.RunningOperator;
 import dev.vigil.testsupport.TestImages;
 import dev.vigil.testsupport.TestLanguageReaders;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,12 +65,7 @@ class LanguagePackageClusterScanTest {
     ImagePolicy policy = ClusterFixture.policy(appNs, "team");
     policy.getSpec().vulnerabilities.failOn = SeverityThreshold.High;
     admin.resource(policy).create();
-    ScanSchedule schedule = new ScanSchedule();
-    schedule.setMetadata(new ObjectMetaBuilder().withName("every-2s").withNamespace(opNs).build());
-    schedule.setSpec(new ScanScheduleSpec());
-    schedule.getSpec().interval = "2s";
-    schedule.getSpec().namespaceSelector = new LabelSelectorBuilder().withMatchLabels(scanned).build();
-    admin.resource(schedule).create();
+    admin.resource(ClusterFixture.scheduleEvery2s(opNs, scanned)).create();
 
     operator = RunningOperator.in(install)
         .scan(RunningOperator.scanSettings(OSV.toString(), Set.of(appNs))

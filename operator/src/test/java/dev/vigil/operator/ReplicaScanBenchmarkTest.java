@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.api.ImagePolicy;
-import dev.vigil.api.ImagePolicySpec;
 import dev.vigil.api.ImageReport;
 import dev.vigil.api.ScanSchedule;
 import dev.vigil.api.ScanScheduleSpec;
@@ -16,6 +15,7 @@ import dev.vigil.testsupport.Compression;
 import dev.vigil.testsupport.KubeApi;
 import dev.vigil.testsupport.LocalRegistry;
 import dev.vigil.testsupport.OperatorInstall;
+import dev.vigil.testsupport.Parallel;
 import dev.vigil.testsupport.PushedImage;
 import dev.vigil.testsupport.RegistryPusher;
 import dev.vigil.testsupport.RunningOperator;
@@ -47,9 +47,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -82,6 +79,11 @@ class ReplicaScanBenchmarkTest {
   private static final int NAMESPACES = Integer.getInteger("vigil.bench.namespaces", 100);
   private static final int DIGESTS = Integer.getInteger("vigil.bench.digests", 300);
   private static final int REPOSITORIES = 30;
+  /**
+   * The label of the namespaces this benchmark scans, its own, so that benchmarks run one after
+   * another on one API server scan only their own workloads.
+   */
+  private static final Map<String, String> SCANNED = Map.of("vigil.dev/scan", "replica-bench");
   private static final String SCHEDULE = "nightly";
   /** Makes this run's digests its own: analyses are stored per digest for the whole server. */
   private static final String RUN = UUID.randomUUID().toString();
@@ -279,55 +281,30 @@ class ReplicaScanBenchmarkTest {
   /** One image per digest: a shared Ubuntu layer with curl's dpkg status, and a layer of its own. */
   private static List<PushedImage> pushImages(LocalRegistry registry) throws Exception {
     RegistryPusher pusher = registry.pusher();
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    try {
-      List<Future<PushedImage>> pushes = new ArrayList<>();
-      for (int i = 0; i < DIGESTS; i++) {
-        int n = i;
-        pushes.add(pool.submit(() -> pusher.push("bench/app-" + (n % REPOSITORIES), "v" + n,
-            TestImages.image().user("1000")
-                .layer(TestImages.layer()
-                    .file("etc/os-release", SampleImages.UBUNTU_RELEASE)
-                    .file("var/lib/dpkg/status", SampleImages.dpkgStatus("7.81.0-1ubuntu1.10"))
-                    .build(Compression.GZIP))
-                .layer(TestImages.layer().file("app/build-" + n + ".txt", "build " + n + " " + RUN + "\n")
-                    .build(Compression.GZIP))
-                .build())));
-      }
-      List<PushedImage> out = new ArrayList<>();
-      for (Future<PushedImage> f : pushes) {
-        out.add(f.get());
-      }
-      return out;
-    } finally {
-      pool.shutdownNow();
-    }
+    return Parallel.map(DIGESTS, 4, n -> pusher.push("bench/app-" + (n % REPOSITORIES), "v" + n,
+        TestImages.image().user("1000")
+            .layer(TestImages.layer()
+                .file("etc/os-release", SampleImages.UBUNTU_RELEASE)
+                .file("var/lib/dpkg/status", SampleImages.dpkgStatus("7.81.0-1ubuntu1.10"))
+                .build(Compression.GZIP))
+            .layer(TestImages.layer().file("app/build-" + n + ".txt", "build " + n + " " + RUN + "\n")
+                .build(Compression.GZIP))
+            .build()));
   }
 
   private void createCluster(List<PushedImage> images) throws Exception {
     operatorNamespace = fixture.namespace("vigil-rbench", Map.of());
     for (int n = 0; n < NAMESPACES; n++) {
-      namespaces.add(fixture.namespace("rbench-team", Map.of("vigil.dev/scan", "enabled")));
+      namespaces.add(fixture.namespace("rbench-team", SCANNED));
     }
-    ImagePolicy policy = new ImagePolicy();
-    policy.setMetadata(new ObjectMetaBuilder().withName("default").withNamespace(operatorNamespace).build());
-    policy.setSpec(new ImagePolicySpec());
+    ImagePolicy policy = ClusterFixture.policy(operatorNamespace, "default");
     policy.getSpec().match.namespaceSelector =
-        new LabelSelectorBuilder().withMatchLabels(Map.of("vigil.dev/scan", "enabled")).build();
+        new LabelSelectorBuilder().withMatchLabels(SCANNED).build();
     client.resource(policy).create();
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    try {
-      List<Future<?>> creations = new ArrayList<>();
-      for (int w = 0; w < WORKLOADS; w++) {
-        int n = w;
-        creations.add(pool.submit(() -> workload(n, images.get(n % images.size()))));
-      }
-      for (Future<?> f : creations) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    Parallel.map(WORKLOADS, 8, n -> {
+      workload(n, images.get(n % images.size()));
+      return null;
+    });
   }
 
   private void workload(int n, PushedImage image) {
@@ -362,7 +339,7 @@ class ReplicaScanBenchmarkTest {
     schedule.setSpec(new ScanScheduleSpec());
     schedule.getSpec().interval = "10s";
     schedule.getSpec().namespaceSelector =
-        new LabelSelectorBuilder().withMatchLabels(Map.of("vigil.dev/scan", "enabled")).build();
+        new LabelSelectorBuilder().withMatchLabels(SCANNED).build();
     client.resource(schedule).create();
   }
 

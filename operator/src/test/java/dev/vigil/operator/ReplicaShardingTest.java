@@ -15,7 +15,6 @@ import dev.vigil.testsupport.OperatorInstall;
 import dev.vigil.testsupport.PushedImage;
 import dev.vigil.testsupport.RunningOperator;
 import dev.vigil.testsupport.SampleImages;
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -196,11 +193,7 @@ class ReplicaShardingTest {
       }
       String repository = reference.substring(registry.host().length() + 1, reference.lastIndexOf(':'));
       PushedImage first = registry.pusher().push(repository, "1.0", SampleImages.ubuntuWithCurl("7.81.0-1ubuntu1.10", "v1"));
-      ScanSchedule schedule = new ScanSchedule();
-      schedule.setMetadata(new ObjectMetaBuilder().withName("every-2s").withNamespace(ns).build());
-      schedule.setSpec(new ScanScheduleSpec());
-      schedule.getSpec().interval = "2s";
-      admin.resource(schedule).create();
+      admin.resource(ClusterFixture.scheduleEvery2s(ns, null)).create();
       String image = reference;
       admin.pods().inNamespace(ns).resource(new PodBuilder()
           .withNewMetadata().withName("moving").endMetadata()

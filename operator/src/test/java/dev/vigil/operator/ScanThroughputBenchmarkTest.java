@@ -4,20 +4,19 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.vigil.api.ImagePolicy;
-import dev.vigil.api.ImagePolicySpec;
 import dev.vigil.api.ImageReport;
 import dev.vigil.api.StoredImageAnalysis;
 import dev.vigil.api.ScanSchedule;
 import dev.vigil.api.ScanScheduleSpec;
 import dev.vigil.api.ScanScheduleStatus;
-import dev.vigil.testsupport.Compression;
 import dev.vigil.testsupport.KubeApi;
 import dev.vigil.testsupport.LocalRegistry;
 import dev.vigil.testsupport.OperatorInstall;
+import dev.vigil.testsupport.Parallel;
 import dev.vigil.testsupport.PushedImage;
+import dev.vigil.testsupport.SampleImages;
 import dev.vigil.testsupport.RegistryPusher;
 import dev.vigil.testsupport.RunningOperator;
-import dev.vigil.testsupport.TestImages;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -39,9 +38,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -56,8 +52,9 @@ import org.junit.jupiter.api.Test;
  * <p>Each run starts a fresh in-process operator as its ServiceAccount (empty scan and layer
  * caches), creates the ScanSchedule, and counts from the first finished scan until the run's
  * {@code lastRun.completionTime} is seen (polled every 100 ms): every workload is scanned and its
- * ImageReport written in that time. Then the operator stops and the schedule, the reports and
- * the stored analyses (ImageAnalysis) are deleted, so that every run analyses every image. Run with {@code mvn -B test -Pbenchmark -Dtest=ScanThroughputBenchmarkTest}; {@code
+ * ImageReport written in that time. Then the operator stops and the schedule and reports are
+ * deleted; the stored analyses (ImageAnalysis) are deleted before each run, so that every run
+ * analyses every image. Run with {@code mvn -B test -Pbenchmark -Dtest=ScanThroughputBenchmarkTest}; {@code
  * -Dvigil.bench.concurrency=1,2,4,8} (default), {@code -Dvigil.bench.rounds=3} (default) and
  * {@code -Dvigil.bench.digests=300}. Figures are appended to target/scan-throughput-benchmark.txt.
  */
@@ -71,6 +68,11 @@ class ScanThroughputBenchmarkTest {
       .toList();
   private static final int NAMESPACES = 10;
   private static final int REPOSITORIES = 30;
+  /**
+   * The label of the namespaces this benchmark scans, its own, so that benchmarks run one after
+   * another on one API server scan only their own workloads.
+   */
+  private static final Map<String, String> SCANNED = Map.of("vigil.dev/scan", "throughput-bench");
   private static final String SCHEDULE = "throughput";
 
   private KubernetesClient client;
@@ -114,6 +116,11 @@ class ScanThroughputBenchmarkTest {
     ScanSettings settings = new ScanSettings(base.vulnDb(), base.vulnDbRefresh(), base.dataDir(), base.platform(),
         concurrency, base.layerCacheBytes(), base.insecureRegistries(), base.perVulnerabilityMetrics(),
         base.scanner(), base.watchNamespaces());
+    // No stored analyses (ImageAnalysis) from an earlier run or benchmark on this API server:
+    // the run would read them instead of analysing the images.
+    client.resources(StoredImageAnalysis.class).delete();
+    await().atMost(Duration.ofMinutes(3))
+        .until(() -> client.resources(StoredImageAnalysis.class).list().getItems().isEmpty());
     double load = load();
     try (RunningOperator running = RunningOperator.in(install).minScanInterval(Duration.ofSeconds(1))
         .scan(settings).start()) {
@@ -157,11 +164,7 @@ class ScanThroughputBenchmarkTest {
       for (String ns : namespaces) {
         client.resources(ImageReport.class).inNamespace(ns).delete();
       }
-      // The stored analyses too, or the next run reads all 300 from the API server instead of
-      // analysing them.
-      client.resources(StoredImageAnalysis.class).delete();
       await().atMost(Duration.ofMinutes(3)).until(() -> lastRun() == null
-          && client.resources(StoredImageAnalysis.class).list().getItems().isEmpty()
           && namespaces.stream()
               .allMatch(ns -> client.resources(ImageReport.class).inNamespace(ns).list().getItems().isEmpty()));
     }
@@ -183,53 +186,23 @@ class ScanThroughputBenchmarkTest {
 
   private static List<PushedImage> pushImages(LocalRegistry registry) throws Exception {
     RegistryPusher pusher = registry.pusher();
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    try {
-      List<Future<PushedImage>> pushes = new ArrayList<>();
-      for (int i = 0; i < DIGESTS; i++) {
-        int n = i;
-        pushes.add(pool.submit(() -> pusher.push("bench/app-" + (n % REPOSITORIES), "v" + n,
-            TestImages.image().user("1000")
-                .layer(TestImages.layer()
-                    .file("etc/os-release", "ID=alpine\nVERSION_ID=3.20.3\n")
-                    .file("app/build-" + n + ".txt", "build " + n + "\n")
-                    .build(Compression.GZIP))
-                .build())));
-      }
-      List<PushedImage> out = new ArrayList<>();
-      for (Future<PushedImage> f : pushes) {
-        out.add(f.get());
-      }
-      return out;
-    } finally {
-      pool.shutdownNow();
-    }
+    return Parallel.map(DIGESTS, 4,
+        n -> pusher.push("bench/app-" + (n % REPOSITORIES), "v" + n, SampleImages.alpineBuild(n)));
   }
 
   private void createCluster(List<PushedImage> images) throws Exception {
     operatorNamespace = fixture.namespace("vigil-throughput", Map.of());
     for (int n = 0; n < NAMESPACES; n++) {
-      namespaces.add(fixture.namespace("throughput-team", Map.of("vigil.dev/scan", "enabled")));
+      namespaces.add(fixture.namespace("throughput-team", SCANNED));
     }
-    ImagePolicy policy = new ImagePolicy();
-    policy.setMetadata(new ObjectMetaBuilder().withName("default").withNamespace(operatorNamespace).build());
-    policy.setSpec(new ImagePolicySpec());
+    ImagePolicy policy = ClusterFixture.policy(operatorNamespace, "default");
     policy.getSpec().match.namespaceSelector =
-        new LabelSelectorBuilder().withMatchLabels(Map.of("vigil.dev/scan", "enabled")).build();
+        new LabelSelectorBuilder().withMatchLabels(SCANNED).build();
     client.resource(policy).create();
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    try {
-      List<Future<?>> creations = new ArrayList<>();
-      for (int w = 0; w < DIGESTS; w++) {
-        int n = w;
-        creations.add(pool.submit(() -> workload(n, images.get(n))));
-      }
-      for (Future<?> f : creations) {
-        f.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    Parallel.map(DIGESTS, 8, n -> {
+      workload(n, images.get(n));
+      return null;
+    });
   }
 
   private void workload(int n, PushedImage image) {
@@ -262,7 +235,7 @@ class ScanThroughputBenchmarkTest {
     schedule.setSpec(new ScanScheduleSpec());
     schedule.getSpec().interval = "10s";
     schedule.getSpec().namespaceSelector =
-        new LabelSelectorBuilder().withMatchLabels(Map.of("vigil.dev/scan", "enabled")).build();
+        new LabelSelectorBuilder().withMatchLabels(SCANNED).build();
     client.resource(schedule).create();
   }
 

@@ -106,6 +106,19 @@ public final class SampleImages {
   }
 
   /** linux/amd64 (mariadb 10.6.7-r0, vulnerable) and linux/arm64/v8 (10.6.8-r0, fixed). */
+  /**
+   * Build {@code n} of an application on Alpine: one gzip layer with an os-release and a file
+   * of its own, so that every build has its own digest (the scale benchmarks push hundreds).
+   */
+  public static TestImage alpineBuild(int n) {
+    return TestImages.image().user("1000")
+        .layer(TestImages.layer()
+            .file("etc/os-release", "ID=alpine\nVERSION_ID=3.20.3\n")
+            .file("app/build-" + n + ".txt", "build " + n + "\n")
+            .build(Compression.GZIP))
+        .build();
+  }
+
   public static TestIndex alpineMariadbIndex() {
     return TestImages.index(ImageFormat.DOCKER)
         .image(alpine("linux/amd64", "10.6.7-r0", "x86_64"))
