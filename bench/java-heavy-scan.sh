@@ -58,9 +58,10 @@ done
 
 work=${BENCH_DIR:-$root/operator/target/bench-java}
 mkdir -p "$work"
-registry_pid=
+# shellcheck source=bench/registry.sh
+. "$root/bench/registry.sh"
 cleanup() {
-  if [ -n "$registry_pid" ]; then kill "$registry_pid" 2>/dev/null || true; wait "$registry_pid" 2>/dev/null || true; fi
+  stop_registry
   rm -rf "$work/stage"
 }
 trap cleanup EXIT
@@ -70,33 +71,8 @@ if [ "$(cat "$work/ready" 2>/dev/null)" != "$stamp" ]; then
   rm -rf "$work/storage" "$work/ready"
 fi
 
-# ---- the registry -----------------------------------------------------------------------
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cat >"$work/registry.yml" <<EOF
-version: 0.1
-log:
-  level: error
-storage:
-  filesystem:
-    rootdirectory: $work/storage
-http:
-  addr: 127.0.0.1:$port
-EOF
-/usr/bin/docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
-registry_pid=$!
-base="http://127.0.0.1:$port"
-for _ in $(seq 100); do curl -sf "$base/v2/" >/dev/null && break; sleep 0.1; done
-curl -sf "$base/v2/" >/dev/null || { echo "bench: the registry did not start" >&2; cat "$work/registry.log" >&2; exit 1; }
-
-push_blob() { # repo file -> digest
-  local repo=$1 file=$2 digest location
-  digest="sha256:$(sha256sum "$file" | cut -d' ' -f1)"
-  location=$(curl -sf -D - -o /dev/null -X POST "$base/v2/$repo/blobs/uploads/" | tr -d '\r' | awk -F': ' 'tolower($1)=="location"{print $2}')
-  case "$location" in http*) ;; *) location="$base$location" ;; esac
-  case "$location" in *\?*) location="$location&digest=$digest" ;; *) location="$location?digest=$digest" ;; esac
-  curl -sf -X PUT -H 'Content-Type: application/octet-stream' --data-binary "@$file" "$location" >/dev/null
-  echo "$digest"
-}
+# ---- the registry ------------------------------------------------------------------------
+start_registry "$work"
 
 # ---- the image --------------------------------------------------------------------------
 build_image() {
@@ -209,10 +185,10 @@ else
   echo "image from $work (delete it to rebuild):"
 fi
 cat "$work/description"
-image="127.0.0.1:$port/javaheavy:bench"
+image="$registry_host/javaheavy:bench"
 if [ "$RUNS" = 0 ]; then
   if [ -n "${SERVE:-}" ]; then
-    echo "registry at 127.0.0.1:$port (image $image); Ctrl-C stops it"
+    echo "registry at $registry_host (image $image); Ctrl-C stops it"
     wait "$registry_pid"
   fi
   exit 0
